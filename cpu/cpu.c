@@ -1,0 +1,105 @@
+/* CPU reset, the EFLAGS image and descriptor-cache updates. Reset state: Intel SDM vol. 3A,
+ * table 9-1; the 8086 and 286 start at FFFF:0000 and F000:FFF0 (base FF0000) per their
+ * manuals. Hidden segment caches: SDM vol. 3A, 3.4.3. */
+#include <string.h>
+
+#include "machine/machine.h"
+
+uint32_t cpu_get_eflags(const struct cpu *c)
+{
+    return (c->eflags & ~FLAGS_ARITH) | lf_get(&c->lf) | c->model->flags_fixed1;
+}
+
+void cpu_set_eflags(struct cpu *c, uint32_t value)
+{
+    uint32_t old = c->eflags;
+    c->eflags = (value & ~FLAGS_ARITH) | c->model->flags_fixed1;
+    lf_load(&c->lf, value);
+    /* TF and IF take effect between instructions: let the run loop look. */
+    if ((old ^ c->eflags) & (FLAG_TF | FLAG_IF | FLAG_VM))
+        cpu_signal(c, EV_IRQ);
+}
+
+void cpu_set_seg_cache(struct cpu *c, int sreg, uint16_t selector, uint32_t base,
+                       uint32_t limit, uint16_t attr)
+{
+    struct segment *s = &c->seg[sreg];
+    s->selector = selector;
+    s->base = base;
+    s->limit = limit;
+    s->attr = attr;
+    bool present = (attr & SEG_ATTR_P) != 0;
+    bool is_code = (attr & 0x18) == 0x18;
+    bool is_data = (attr & 0x18) == 0x10;
+    bool expand_down = is_data && (attr & 0x04);
+    s->readable = present && (is_data || (is_code && (attr & 0x02)));
+    s->writable = present && is_data && (attr & 0x02);
+    if (!present || (!is_code && !is_data)) {
+        s->lo = 1; /* an empty range: every access takes the slow path and faults */
+        s->hi = 0;
+    } else if (expand_down) {
+        s->lo = limit + 1;
+        s->hi = (attr & SEG_ATTR_D) ? 0xFFFFFFFFu : 0xFFFFu;
+    } else {
+        s->lo = 0;
+        s->hi = limit;
+    }
+    if (sreg == SEG_SS)
+        cpu_update_stack_mask(c);
+}
+
+void cpu_update_stack_mask(struct cpu *c)
+{
+    c->stack_mask = (c->seg[SEG_SS].attr & SEG_ATTR_D) ? 0xFFFFFFFFu : 0xFFFFu;
+}
+
+void cpu_load_seg_real(struct machine *m, int sreg, uint16_t selector)
+{
+    struct cpu *c = &m->cpu;
+    struct segment *s = &c->seg[sreg];
+    /* Real mode changes only selector and base; limit and rights stay as they were, which
+     * is what makes "unreal mode" work on the 386 and later. */
+    s->selector = selector;
+    s->base = (uint32_t)selector << 4;
+}
+
+/* Real-mode data segment rights: present, writable data, accessed. */
+#define REAL_MODE_ATTR 0x0093
+
+void cpu_reset(struct machine *m)
+{
+    struct cpu *c = &m->cpu;
+    const struct cpu_model_info *model = c->model;
+    struct cpu_stats stats = c->stats;
+    memset(c, 0, offsetof(struct cpu, fault_jmp));
+    c->model = model;
+    c->stats = stats;
+    for (int s = 0; s < SEG_COUNT; s++)
+        cpu_set_seg_cache(c, s, 0, 0, 0xFFFF, REAL_MODE_ATTR);
+    cpu_set_eflags(c, 0);
+    c->events = 0;
+    switch (model->id) {
+    case CPU_8086:
+        cpu_set_seg_cache(c, SEG_CS, 0xFFFF, 0xFFFF0, 0xFFFF, REAL_MODE_ATTR);
+        c->eip = 0;
+        break;
+    case CPU_286:
+        cpu_set_seg_cache(c, SEG_CS, 0xF000, 0xFF0000, 0xFFFF, REAL_MODE_ATTR);
+        c->eip = 0xFFF0;
+        c->cr[0] = model->cr0_fixed1;
+        break;
+    default:
+        cpu_set_seg_cache(c, SEG_CS, 0xF000, 0xFFFF0000u, 0xFFFF, REAL_MODE_ATTR);
+        c->eip = 0xFFF0;
+        c->cr[0] = model->id == CPU_386 ? 0 : 0x60000010u;
+        c->gpr[EDX] = model->cpuid_family_model_stepping ? model->cpuid_family_model_stepping : 0x0308;
+        c->dr[6] = 0xFFFF0FF0u;
+        c->dr[7] = 0x400;
+        break;
+    }
+    c->ldtr.lo = 1;
+    c->tr.lo = 1;
+    c->idtr.limit = 0x3FF;
+    c->gdtr.limit = 0xFFFF;
+    c->break_at = 0;
+}

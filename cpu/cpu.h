@@ -1,0 +1,161 @@
+/* The architectural state of one x86 CPU (8086 through Pentium Pro class) and the
+ * entry points that run it. Register layout and reset values follow the Intel SDM
+ * vol. 3A, section 9.1 (processor state after reset) and vol. 1, chapter 3. */
+#ifndef GLASS86_CPU_H
+#define GLASS86_CPU_H
+
+#include <setjmp.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "cpu/flags.h"
+#include "cpu/models.h"
+
+struct machine;
+
+enum gpr { EAX, ECX, EDX, EBX, ESP, EBP, ESI, EDI };
+enum sreg { SEG_ES, SEG_CS, SEG_SS, SEG_DS, SEG_FS, SEG_GS, SEG_COUNT, SEG_NONE = 7 };
+
+
+/* A segment register with its hidden descriptor cache (SDM vol. 3A, 3.4.3). Offsets in
+ * [lo, hi] may be accessed; `hi` < `lo` for a null or unusable segment, which forces the
+ * slow path so that the exact fault can be chosen there. */
+struct segment {
+    uint32_t base;
+    uint32_t limit;   /* byte-granular limit after the G bit is applied */
+    uint32_t lo, hi;  /* valid offset range, derived from limit and expand-down */
+    uint16_t selector;
+    uint16_t attr;    /* descriptor bits 40..55: type, S, DPL, P, AVL, L, D/B, G */
+    bool writable, readable;
+};
+
+#define SEG_ATTR_D 0x4000u /* D/B: 32-bit code or stack segment */
+#define SEG_ATTR_P 0x0080u
+
+struct dtr {
+    uint32_t base;
+    uint16_t limit;
+};
+
+/* Exception vectors (SDM vol. 3A, table 6-1). */
+enum {
+    EXC_DE = 0, EXC_DB = 1, EXC_NMI = 2, EXC_BP = 3, EXC_OF = 4, EXC_BR = 5, EXC_UD = 6,
+    EXC_NM = 7, EXC_DF = 8, EXC_TS = 10, EXC_NP = 11, EXC_SS = 12, EXC_GP = 13, EXC_PF = 14,
+    EXC_MF = 16, EXC_AC = 17,
+};
+
+/* Why the run loop returned. */
+enum cpu_stop {
+    STOP_LIMIT,     /* the instruction budget was used up */
+    STOP_HALTED,    /* HLT executed; nothing is pending */
+    STOP_SHUTDOWN,  /* triple fault */
+    STOP_REQUESTED, /* a device or the frontend asked to stop (exit port, debugger) */
+};
+
+/* Bits of cpu.events: anything that must be looked at between two instructions.
+ * Setting a bit also sets break_at to 0, so the block loop leaves after the current
+ * instruction; see cpu_signal(). */
+enum {
+    EV_SMC = 1u << 0,       /* the current block's code page was written */
+    EV_STOP = 1u << 1,      /* leave cpu_run() */
+    EV_IRQ = 1u << 2,       /* an interrupt line changed or IF was set */
+};
+
+struct cpu_stats {
+    uint64_t blocks_decoded;
+    uint64_t block_hits;
+    uint64_t smc_invalidations;
+    uint64_t dcache_flushes;
+    uint64_t tlb_misses;
+    uint64_t unimplemented_ud; /* #UD raised for an opcode glass86 does not implement yet */
+};
+
+struct cpu {
+    uint32_t gpr[9];           /* [8] is always 0: "no register" in address arithmetic */
+    uint32_t eip;
+    uint32_t eflags;           /* every bit except the six arithmetic flags, kept lazily in lf */
+    struct lazy_flags lf;
+    struct segment seg[SEG_COUNT];
+    struct segment ldtr, tr;
+    struct dtr gdtr, idtr;
+    uint32_t cr[5];
+    uint32_t dr[8];
+    uint64_t msr_tsc_offset;
+    uint32_t stack_mask;       /* 0xFFFF or 0xFFFFFFFF, from SS.B */
+    uint8_t cpl;
+    bool halted;
+    uint8_t inhibit_irq;       /* interrupts are held off for one instruction after STI / MOV SS */
+
+    /* Execution bookkeeping. */
+    uint64_t icount;           /* instructions retired; REP iterations count one each */
+    uint64_t break_at;         /* the block loop leaves when icount reaches this */
+    uint64_t run_limit;        /* icount at which cpu_run() returns STOP_LIMIT */
+    uint32_t events;           /* EV_* bits */
+    uint32_t insn_eip;         /* EIP of the instruction being executed: faults restart here */
+    uint32_t insn_esp;         /* ESP at its start, restored when it faults */
+    uint32_t insn_next_eip;    /* EIP after it (the 8086's #DE returns there) */
+    uint8_t fault_depth;       /* 0 normally, 1 while delivering an exception, 2 for #DF */
+    uint8_t fault_first;       /* the exception being delivered when fault_depth > 0 */
+    bool shutdown;             /* triple fault: the CPU stopped until reset */
+    int exc_vector;            /* raised by cpu_raise(), delivered by the run loop */
+    uint32_t exc_error;
+    jmp_buf fault_jmp;         /* cpu_raise() long-jumps here */
+
+    const struct cpu_model_info *model;
+    struct cpu_stats stats;
+};
+
+/* Operand sizes and segment reads used by handlers and the frontends. */
+static inline uint8_t cpu_reg8(const struct cpu *c, unsigned r)
+{
+    return (uint8_t)(c->gpr[r & 3] >> ((r & 4) << 1));
+}
+static inline void cpu_set_reg8(struct cpu *c, unsigned r, uint8_t v)
+{
+    unsigned shift = (r & 4) << 1;
+    c->gpr[r & 3] = (c->gpr[r & 3] & ~(0xFFu << shift)) | ((uint32_t)v << shift);
+}
+static inline uint16_t cpu_reg16(const struct cpu *c, unsigned r) { return (uint16_t)c->gpr[r]; }
+static inline void cpu_set_reg16(struct cpu *c, unsigned r, uint16_t v)
+{
+    c->gpr[r] = (c->gpr[r] & 0xFFFF0000u) | v;
+}
+
+/* Reset to the state of SDM vol. 3A table 9-1 for the machine's model. */
+void cpu_reset(struct machine *m);
+
+/* Run until the instruction budget `max_insns` is used up, HLT with nothing pending,
+ * triple fault, or a stop request. */
+enum cpu_stop cpu_run(struct machine *m, uint64_t max_insns);
+
+/* Execute exactly one instruction to completion, all REP iterations and any exception
+ * delivery included (the conformance runner's notion of one instruction). */
+enum cpu_stop cpu_step(struct machine *m);
+
+/* Raise a fault or trap from inside an instruction handler: the run loop restores EIP and
+ * ESP of the instruction and delivers the exception. Never returns. */
+_Noreturn void cpu_raise(struct machine *m, int vector, uint32_t error_code);
+#define NO_ERROR_CODE 0xFFFFFFFFu
+
+/* Ask the block loop to look at cpu.events after the current instruction. */
+static inline void cpu_signal(struct cpu *c, uint32_t ev)
+{
+    c->events |= ev;
+    c->break_at = 0;
+}
+
+/* EFLAGS as the guest sees it, and loading it back (the caller applies write masks). */
+uint32_t cpu_get_eflags(const struct cpu *c);
+void cpu_set_eflags(struct cpu *c, uint32_t value);
+
+/* Load a segment register the real-mode / V86 way: base = selector * 16, limits kept. */
+void cpu_load_seg_real(struct machine *m, int sreg, uint16_t selector);
+/* Set a descriptor cache directly (used by reset, tests and the difftest harness). */
+void cpu_set_seg_cache(struct cpu *c, int sreg, uint16_t selector, uint32_t base,
+                       uint32_t limit, uint16_t attr);
+void cpu_update_stack_mask(struct cpu *c);
+
+static inline bool cpu_code32(const struct cpu *c) { return (c->seg[SEG_CS].attr & SEG_ATTR_D) != 0; }
+static inline bool cpu_protected(const struct cpu *c) { return (c->cr[0] & 1u) != 0; }
+
+#endif

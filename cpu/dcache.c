@@ -1,0 +1,169 @@
+/* The decode cache (see dcache.h). Blocks are found by physical address and decode mode in
+ * a direct-mapped table, stored in one pool that is flushed whole when full, and go stale
+ * when their page's generation moves on: physmem bumps it when a write touches a 128-byte
+ * line that holds decoded code, which is how self-modifying code, DMA and loaders are seen. */
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "cpu/ops.h"
+#include "mmu/mem.h"
+
+int dcache_init(struct dcache *dc)
+{
+    dc->table = calloc(1u << DCACHE_HASH_BITS, sizeof *dc->table);
+    dc->pool = malloc(DCACHE_POOL_INSNS * sizeof *dc->pool);
+    dc->pool_used = 0;
+    dc->epoch = 1; /* zeroed table entries have epoch 0 and never match */
+    return dc->table && dc->pool ? 0 : -1;
+}
+
+void dcache_free(struct dcache *dc)
+{
+    free(dc->table);
+    free(dc->pool);
+    dc->table = NULL;
+    dc->pool = NULL;
+}
+
+void dcache_flush(struct machine *m)
+{
+    m->dcache.epoch++;
+    m->dcache.pool_used = 0;
+    m->cpu.stats.dcache_flushes++;
+}
+
+void dcache_invalidate_page(struct machine *m, uint32_t page)
+{
+    m->mem.page_gen[page]++;
+    m->mem.code_lines[page] = 0;
+    m->cpu.stats.smc_invalidations++;
+    cpu_signal(&m->cpu, EV_SMC); /* the running block may be one of them */
+}
+
+static uint32_t block_hash_slot(uint32_t phys, unsigned mode)
+{
+    return ((phys ^ (mode << 31)) * 0x9E3779B1u) >> (32 - DCACHE_HASH_BITS);
+}
+
+static uint32_t fnv1a(const uint8_t *p, unsigned n)
+{
+    uint32_t h = 0x811C9DC5u;
+    for (unsigned k = 0; k < n; k++)
+        h = (h ^ p[k]) * 0x01000193u;
+    return h;
+}
+
+static void mark_code_lines(struct machine *m, uint32_t phys, unsigned bytes)
+{
+    struct physmem *pm = &m->mem;
+    if (phys >= pm->ram_size)
+        return; /* ROM never changes under us; MMIO code is never cached */
+    uint32_t page = phys >> 12;
+    unsigned first = (phys & 0xFFF) >> 7, last = ((phys & 0xFFF) + bytes - 1) >> 7;
+    uint32_t lines = (uint32_t)(((2ull << last) - 1) & ~((1ull << first) - 1));
+    if (pm->code_lines[page] == 0)
+        tlb_drop_writes_to(m, page); /* from now on writes to this page take the slow path */
+    pm->code_lines[page] |= lines;
+}
+
+/* Decode one instruction byte by byte through the MMU: for instructions that cross a page
+ * or the CS limit, the 8086's wrap at offset 0xFFFF, and code outside RAM and ROM. Bytes
+ * are fetched only as the decoder asks for them, so a fault is raised only by a byte the
+ * instruction really has. Such instructions are never cached. */
+static const struct insn *decode_uncached(struct machine *m, bool code32, unsigned *count)
+{
+    struct cpu *c = &m->cpu;
+    const struct segment *cs = &c->seg[SEG_CS];
+    uint8_t buf[32];
+    unsigned got = 0, cap = c->model->max_insn_len ? c->model->max_insn_len + 1u : sizeof buf;
+    struct insn *out = &m->dcache.scratch;
+    while (decode_insn(&m->decoder, buf, got, code32, out) == DECODE_NEED_MORE) {
+        if (got == cap) {
+            out->fn = op_too_long;
+            out->len = (uint8_t)got;
+            break;
+        }
+        uint32_t off = c->eip + got;
+        if (c->model->segment_wrap)
+            off &= 0xFFFF;
+        else if (off > cs->limit || (!code32 && off > 0xFFFF) || off < c->eip)
+            cpu_raise(m, EXC_GP, 0);
+        uint32_t phys = mmu_translate_fetch(m, cs->base + off);
+        buf[got++] = phys_read8(m, phys);
+    }
+    *count = 1;
+    return out;
+}
+
+const struct insn *dcache_get_block(struct machine *m, unsigned *count)
+{
+    struct cpu *c = &m->cpu;
+    struct dcache *dc = &m->dcache;
+    const struct segment *cs = &c->seg[SEG_CS];
+    bool code32 = cpu_code32(c);
+    if (!code32)
+        c->eip &= 0xFFFF;
+    uint32_t eip = c->eip;
+    /* A fetch fault belongs to the instruction about to run. */
+    c->insn_eip = eip;
+    c->insn_esp = c->gpr[ESP];
+    if (eip > cs->limit && !c->model->segment_wrap)
+        cpu_raise(m, EXC_GP, 0);
+
+    uint32_t phys = mmu_translate_fetch(m, cs->base + eip);
+    bool writable;
+    uint8_t *host = physmem_host(&m->mem, phys, &writable);
+    if (!host)
+        return decode_uncached(m, code32, count);
+
+    struct physmem *pm = &m->mem;
+    uint32_t gen = phys < pm->ram_size ? pm->page_gen[phys >> 12] : 0;
+    struct dblock *blk = &dc->table[block_hash_slot(phys, code32)];
+    if (blk->phys == phys && blk->mode == code32 && blk->epoch == dc->epoch && blk->gen == gen &&
+        (uint64_t)eip + blk->bytes - 1 <= cs->limit) {
+        c->stats.block_hits++;
+        if (m->config.check_dcache && fnv1a(host, blk->bytes) != blk->hash) {
+            fprintf(stderr, "glass86: decode cache holds stale code at physical %08x "
+                            "(a write was not seen): aborting\n", phys);
+            abort();
+        }
+        *count = blk->count;
+        return &dc->pool[blk->first];
+    }
+
+    /* Decode a new block: straight-line code up to a branch or other block-ending
+     * instruction, the end of the page, the CS limit or DCACHE_MAX_BLOCK instructions. */
+    if (dc->pool_used + DCACHE_MAX_BLOCK > DCACHE_POOL_INSNS)
+        dcache_flush(m);
+    uint32_t avail = 0x1000 - (phys & 0xFFF);
+    uint64_t to_limit = (uint64_t)cs->limit - eip + 1;
+    if (!code32 && 0x10000u - eip < to_limit)
+        to_limit = 0x10000u - eip;
+    if (to_limit < avail)
+        avail = (uint32_t)to_limit;
+    struct insn *out = &dc->pool[dc->pool_used];
+    unsigned n = 0, bytes = 0;
+    while (n < DCACHE_MAX_BLOCK && bytes < avail) {
+        if (decode_insn(&m->decoder, host + bytes, avail - bytes, code32, &out[n]) != DECODE_OK)
+            break;
+        bytes += out[n].len;
+        if (insn_def(&out[n++])->traits & T_ENDS)
+            break;
+    }
+    if (n == 0)
+        return decode_uncached(m, code32, count);
+
+    blk->phys = phys;
+    blk->mode = code32;
+    blk->epoch = dc->epoch;
+    blk->first = dc->pool_used;
+    blk->count = (uint16_t)n;
+    blk->bytes = (uint16_t)bytes;
+    blk->hash = m->config.check_dcache ? fnv1a(host, bytes) : 0;
+    dc->pool_used += n;
+    mark_code_lines(m, phys, bytes);
+    blk->gen = phys < pm->ram_size ? pm->page_gen[phys >> 12] : 0;
+    c->stats.blocks_decoded++;
+    *count = n;
+    return out;
+}

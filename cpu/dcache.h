@@ -1,0 +1,51 @@
+/* The decode cache: straight-line blocks of decoded instructions, found by the guest
+ * physical address of their first byte and the decode mode, kept in one pool that is
+ * flushed whole when full (the trace cache of Bochs's cpu/icache.h). A block never crosses
+ * a 4 KiB page; it is stale once its page's generation (physmem.page_gen) moves on. */
+#ifndef GLASS86_DCACHE_H
+#define GLASS86_DCACHE_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "cpu/decode.h"
+
+#define DCACHE_MAX_BLOCK 32          /* instructions per block at most */
+#define DCACHE_HASH_BITS 15
+#define DCACHE_POOL_INSNS (1u << 18) /* 256 Ki instructions, 8 MiB */
+
+struct dblock {
+    uint32_t phys;       /* physical address of the first byte */
+    uint32_t gen;        /* the page generation it was decoded under */
+    uint32_t epoch;      /* dcache.epoch at decode time; older blocks are gone */
+    uint32_t first;      /* index of its first instruction in the pool */
+    uint16_t count;      /* instructions */
+    uint16_t bytes;      /* guest bytes covered */
+    uint8_t mode;        /* decode mode: bit 0 = 32-bit code */
+    uint32_t hash;       /* FNV-1a of the bytes, for the check_dcache debug option */
+};
+
+struct dcache {
+    struct dblock *table;    /* direct-mapped, 1 << DCACHE_HASH_BITS entries */
+    struct insn *pool;
+    uint32_t pool_used;
+    uint32_t epoch;          /* bumped by a whole flush, so flushing costs nothing per entry */
+    struct insn scratch;     /* a one-off instruction that may not be cached */
+};
+
+struct machine;
+
+int dcache_init(struct dcache *dc);
+void dcache_free(struct dcache *dc);
+/* Forget every block (pool full, CPU reset, a test starts afresh). */
+void dcache_flush(struct machine *m);
+
+/* The block that starts at the current CS:EIP, decoding it if needed. Raises the fault
+ * an instruction fetch would raise. An instruction that crosses a page or the CS limit, or
+ * code outside RAM and ROM, comes back as a one-instruction block that is not cached. */
+const struct insn *dcache_get_block(struct machine *m, unsigned *count);
+
+/* A write touched code in physical page `page` (already known to hold decoded lines). */
+void dcache_invalidate_page(struct machine *m, uint32_t page);
+
+#endif

@@ -1,0 +1,190 @@
+/* The run loop: fetch a decoded block, run its instructions, retire them, and turn faults
+ * into exceptions delivered with the state the SDM requires (vol. 3A, 6.5: a fault
+ * restarts its instruction; 6.15: double fault; a triple fault shuts the CPU down). */
+#include <stdint.h>
+
+#include "cpu/ops.h"
+
+_Noreturn void cpu_raise(struct machine *m, int vector, uint32_t error_code)
+{
+    struct cpu *c = &m->cpu;
+    c->exc_vector = vector;
+    c->exc_error = error_code;
+    longjmp(c->fault_jmp, 1);
+}
+
+/* Exception classes for the double-fault rule (SDM vol. 3A, table 6-5). */
+static bool contributory(int v)
+{
+    return v == EXC_DE || v == EXC_TS || v == EXC_NP || v == EXC_SS || v == EXC_GP;
+}
+
+/* Called after a long jump out of a handler: roll the instruction back and deliver. */
+static void deliver_raised(struct machine *m)
+{
+    struct cpu *c = &m->cpu;
+    int vector = c->exc_vector;
+    uint32_t error = c->exc_error;
+
+    c->eip = c->insn_eip;
+    c->gpr[ESP] = c->insn_esp;
+    c->halted = false;
+
+    if (c->fault_depth > 0) {
+        /* A fault while delivering another one. */
+        int first = c->fault_first;
+        if (first == EXC_DF || c->fault_depth >= 2) {
+            machine_log(m, "triple fault (vector %d while delivering a double fault) at %04x:%08x",
+                        vector, c->seg[SEG_CS].selector, c->insn_eip);
+            c->fault_depth = 0;
+            c->shutdown = true;
+            cpu_signal(c, EV_STOP);
+            return;
+        }
+        bool df = (contributory(first) && contributory(vector)) ||
+                  (first == EXC_PF && (contributory(vector) || vector == EXC_PF)) ||
+                  !cpu_protected(c); /* real mode: any fault during delivery */
+        if (df) {
+            vector = EXC_DF;
+            error = 0;
+        }
+        c->fault_depth = 2;
+    } else {
+        c->fault_depth = 1;
+        c->fault_first = vector;
+    }
+    if (vector == EXC_DE && c->model->div_pushes_next_ip)
+        c->eip = c->insn_next_eip;
+    cpu_interrupt(m, vector, error, false);
+    c->fault_depth = 0;
+}
+
+/* Handle cpu.events between instructions; returns true when cpu_run() must return. */
+static bool handle_events(struct machine *m)
+{
+    struct cpu *c = &m->cpu;
+    uint32_t ev = c->events;
+    c->events = 0;
+    /* EV_SMC and EV_IRQ only needed the block to end; there is no interrupt source until
+     * the platform issue adds the PIC. */
+    return (ev & EV_STOP) != 0;
+}
+
+/* Run one instruction of a block. EIP is advanced before the handler runs, so handlers
+ * see the address of the next instruction, as relative branches and CALL need. */
+static inline void execute(struct machine *m, const struct insn *i)
+{
+    struct cpu *c = &m->cpu;
+    c->insn_eip = c->eip;
+    c->insn_esp = c->gpr[ESP];
+    c->eip += i->len;
+    c->insn_next_eip = c->eip;
+    i->fn(m, i);
+}
+
+/* With EFLAGS.TF set, instructions run one at a time and each one that began with TF set
+ * and completed is followed by a single-step #DB trap (SDM vol. 3A, 17.3.1.4). */
+static void execute_single_stepped(struct machine *m)
+{
+    struct cpu *c = &m->cpu;
+    unsigned n;
+    const struct insn *i = dcache_get_block(m, &n);
+    execute(m, i);
+    c->icount++;
+    if (c->halted || c->shutdown)
+        return;
+    c->insn_eip = c->eip;
+    c->insn_esp = c->gpr[ESP];
+    c->dr[6] |= 0x4000; /* BS */
+    c->fault_depth = 1;
+    c->fault_first = EXC_DB;
+    cpu_interrupt(m, EXC_DB, NO_ERROR_CODE, false);
+    c->fault_depth = 0;
+}
+
+/* 16-bit code keeps IP within 64 KiB. Blocks never run past offset 0xFFFF, so the wrap
+ * only needs doing where EIP is looked at from outside. */
+static void normalize_eip(struct cpu *c)
+{
+    if (!cpu_code32(c))
+        c->eip &= 0xFFFF;
+}
+
+static enum cpu_stop stop_reason(struct cpu *c)
+{
+    normalize_eip(c);
+    if (c->shutdown)
+        return STOP_SHUTDOWN;
+    if (c->halted)
+        return STOP_HALTED;
+    return STOP_REQUESTED;
+}
+
+enum cpu_stop cpu_run(struct machine *m, uint64_t max_insns)
+{
+    struct cpu *c = &m->cpu;
+    c->run_limit = max_insns > UINT64_MAX - c->icount ? UINT64_MAX : c->icount + max_insns;
+
+    if (setjmp(c->fault_jmp)) {
+        c->icount++; /* the faulting instruction counts as executed */
+        deliver_raised(m);
+    }
+    for (;;) {
+        if (c->events && handle_events(m))
+            return stop_reason(c);
+        if (c->shutdown || c->halted || c->icount >= c->run_limit) {
+            normalize_eip(c);
+            return c->shutdown ? STOP_SHUTDOWN : c->halted ? STOP_HALTED : STOP_LIMIT;
+        }
+        if (c->eflags & FLAG_TF) {
+            c->break_at = c->run_limit;
+            execute_single_stepped(m);
+            continue;
+        }
+        c->break_at = c->run_limit;
+        unsigned n;
+        const struct insn *i = dcache_get_block(m, &n);
+        for (const struct insn *end = i + n; i < end; i++) {
+            execute(m, i);
+            if (++c->icount >= c->break_at)
+                break;
+        }
+    }
+}
+
+enum cpu_stop cpu_step(struct machine *m)
+{
+    struct cpu *c = &m->cpu;
+    c->run_limit = UINT64_MAX; /* a REP instruction runs to its end */
+    if (setjmp(c->fault_jmp)) {
+        c->icount++;
+        deliver_raised(m);
+        if (c->events & EV_STOP)
+            c->events &= ~EV_STOP;
+        normalize_eip(c);
+        return c->shutdown ? STOP_SHUTDOWN : STOP_LIMIT;
+    }
+    if (c->events && handle_events(m))
+        return stop_reason(c);
+    if (c->shutdown)
+        return STOP_SHUTDOWN;
+    if (c->halted)
+        return STOP_HALTED;
+    c->break_at = UINT64_MAX;
+    if (c->eflags & FLAG_TF) {
+        execute_single_stepped(m);
+    } else {
+        unsigned n;
+        const struct insn *i = dcache_get_block(m, &n);
+        execute(m, i);
+        c->icount++;
+    }
+    normalize_eip(c);
+    if (c->halted)
+        return STOP_HALTED;
+    if (c->events & EV_STOP) {
+        c->events &= ~EV_STOP;
+        return STOP_REQUESTED;
+    }
+    return STOP_LIMIT;
+}

@@ -1,0 +1,141 @@
+/* Shared vocabulary of the instruction handlers: operand access by width and form, the
+ * effective address (SDM vol. 2A, 2.1.5), the stack, and the macros that instantiate one
+ * width- and form-generic body as the separate handlers the opcode table names.
+ *
+ * A body is a static always-inline function taking (m, i, width, mem) where width and mem
+ * are constants at every call site, so each generated handler is straight-line code. */
+#ifndef GLASS86_OPS_H
+#define GLASS86_OPS_H
+
+#include "cpu/handlers.h"
+#include "machine/machine.h"
+#include "mmu/mem.h"
+
+#define ALWAYS_INLINE static inline __attribute__((always_inline))
+#define HANDLER(name) void op_##name(HANDLER_ARGS)
+
+/* Instantiate a body for the shapes of cpu/decode.h. Extra arguments are passed on. */
+#define INST_EB(stem, body, ...) \
+    HANDLER(stem##_r) { body(m, i, 8, false, ##__VA_ARGS__); } \
+    HANDLER(stem##_m) { body(m, i, 8, true, ##__VA_ARGS__); }
+#define INST_EV(stem, body, ...) \
+    HANDLER(stem##_r16) { body(m, i, 16, false, ##__VA_ARGS__); } \
+    HANDLER(stem##_m16) { body(m, i, 16, true, ##__VA_ARGS__); } \
+    HANDLER(stem##_r32) { body(m, i, 32, false, ##__VA_ARGS__); } \
+    HANDLER(stem##_m32) { body(m, i, 32, true, ##__VA_ARGS__); }
+#define INST_MV(stem, body, ...) \
+    HANDLER(stem##_m16) { body(m, i, 16, ##__VA_ARGS__); } \
+    HANDLER(stem##_m32) { body(m, i, 32, ##__VA_ARGS__); }
+#define INST_NV(stem, body, ...) \
+    HANDLER(stem##_16) { body(m, i, 16, ##__VA_ARGS__); } \
+    HANDLER(stem##_32) { body(m, i, 32, ##__VA_ARGS__); }
+
+static inline uint32_t width_mask(unsigned w) { return w == 32 ? 0xFFFFFFFFu : (1u << w) - 1; }
+static inline uint32_t sign_bit(unsigned w) { return 1u << (w - 1); }
+
+static inline uint32_t reg_get(const struct cpu *c, unsigned r, unsigned w)
+{
+    if (w == 8)
+        return cpu_reg8(c, r);
+    if (w == 16)
+        return c->gpr[r] & 0xFFFF;
+    return c->gpr[r];
+}
+static inline void reg_set(struct cpu *c, unsigned r, unsigned w, uint32_t v)
+{
+    if (w == 8)
+        cpu_set_reg8(c, r, (uint8_t)v);
+    else if (w == 16)
+        cpu_set_reg16(c, r, (uint16_t)v);
+    else
+        c->gpr[r] = v;
+}
+
+/* The effective address of a memory operand. gpr[8] is zero, standing in for "none". */
+static inline uint32_t insn_ea(const struct machine *m, const struct insn *i)
+{
+    const uint32_t *g = m->cpu.gpr;
+    uint32_t a = i->disp + g[i->base] + (g[i->index] << i->scale);
+    return (i->attr & A_AD32) ? a : (a & 0xFFFF);
+}
+
+/* Read/write the r/m operand: register rm, or memory at (seg, ea). */
+ALWAYS_INLINE uint32_t rm_read(struct machine *m, const struct insn *i, unsigned w, bool mem, uint32_t ea)
+{
+    return mem ? mem_read(m, i->seg, ea, w / 8) : reg_get(&m->cpu, i->rm, w);
+}
+ALWAYS_INLINE void rm_write(struct machine *m, const struct insn *i, unsigned w, bool mem, uint32_t ea, uint32_t v)
+{
+    if (mem)
+        mem_write(m, i->seg, ea, v, w / 8);
+    else
+        reg_set(&m->cpu, i->rm, w, v);
+}
+
+/* The stack (SS:ESP or SS:SP by SS.B). Memory is written before ESP moves, so a fault
+ * leaves ESP as it was. */
+static inline uint32_t stack_top_after_push(const struct cpu *c, unsigned bytes)
+{
+    return (c->gpr[ESP] - bytes) & c->stack_mask;
+}
+static inline void set_sp(struct cpu *c, uint32_t sp)
+{
+    c->gpr[ESP] = (c->gpr[ESP] & ~c->stack_mask) | (sp & c->stack_mask);
+}
+static inline void push(struct machine *m, uint32_t v, unsigned bytes)
+{
+    uint32_t sp = stack_top_after_push(&m->cpu, bytes);
+    mem_write(m, SEG_SS, sp, v, bytes);
+    set_sp(&m->cpu, sp);
+}
+static inline uint32_t pop(struct machine *m, unsigned bytes)
+{
+    struct cpu *c = &m->cpu;
+    uint32_t sp = c->gpr[ESP] & c->stack_mask;
+    uint32_t v = mem_read(m, SEG_SS, sp, bytes);
+    set_sp(c, sp + bytes);
+    return v;
+}
+/* Read the stack at an offset from the top without moving it (multi-part pops). */
+static inline uint32_t stack_peek(struct machine *m, uint32_t offset, unsigned bytes)
+{
+    struct cpu *c = &m->cpu;
+    return mem_read(m, SEG_SS, (c->gpr[ESP] + offset) & c->stack_mask, bytes);
+}
+
+/* Branch to a new EIP within CS, truncated to the operand size. The CS limit is checked
+ * when the target is fetched (a fetch beyond the limit faults with the branch's EIP). */
+static inline void branch_to(struct cpu *c, uint32_t target, unsigned w)
+{
+    c->eip = target & width_mask(w);
+}
+
+static inline bool model_is(const struct machine *m, enum cpu_model_id id) { return m->cpu.model->id == id; }
+static inline bool model_at_least(const struct machine *m, enum cpu_model_id id) { return m->cpu.model->id >= id; }
+static inline bool in_v86(const struct cpu *c) { return (c->eflags & FLAG_VM) != 0; }
+static inline bool in_real_mode(const struct cpu *c) { return !cpu_protected(c); }
+
+/* Control transfers and segment loads that depend on the mode (cpu/transfer.c). */
+void load_sreg(struct machine *m, int sreg, uint16_t selector);
+void far_jump(struct machine *m, uint16_t selector, uint32_t offset, unsigned w);
+void far_call(struct machine *m, uint16_t selector, uint32_t offset, unsigned w);
+void far_return(struct machine *m, unsigned w, uint16_t pop_extra);
+void interrupt_return(struct machine *m, unsigned w);
+/* Deliver interrupt `vector` now; EIP is the return address (software INT, traps). */
+void cpu_interrupt(struct machine *m, int vector, uint32_t error_code, bool software);
+
+/* The EFLAGS bits POPF and IRET may change at the current privilege (cpu/transfer.c). */
+uint32_t cpu_popf_mask(const struct cpu *c, unsigned w);
+
+/* I/O with the permission checks of protected mode (IOPL, the TSS bitmap). */
+uint32_t port_in(struct machine *m, uint16_t port, unsigned bytes);
+void port_out(struct machine *m, uint16_t port, uint32_t value, unsigned bytes);
+
+/* Privilege checks shared by system instructions. */
+static inline void require_cpl0(struct machine *m)
+{
+    if (cpu_protected(&m->cpu) && (m->cpu.cpl != 0 || in_v86(&m->cpu)))
+        cpu_raise(m, EXC_GP, 0);
+}
+
+#endif

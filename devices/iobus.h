@@ -1,0 +1,42 @@
+/* The ISA/PCI port I/O space (64 Ki ports). Devices register handlers for a range of ports
+ * with an instance pointer and the access sizes they accept; the bus splits wider accesses
+ * into narrower ones. A port nobody owns reads as all ones and is logged once. */
+#ifndef GLASS86_IOBUS_H
+#define GLASS86_IOBUS_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+struct machine;
+
+typedef uint32_t (*io_read_fn)(void *opaque, uint16_t port, unsigned size);
+typedef void (*io_write_fn)(void *opaque, uint16_t port, uint32_t value, unsigned size);
+
+#define IO_SIZE_8 1u
+#define IO_SIZE_16 2u
+#define IO_SIZE_32 4u
+
+struct io_handler {
+    io_read_fn read;
+    io_write_fn write;
+    void *opaque;
+    const char *name;
+    uint8_t sizes;       /* IO_SIZE_* bits the device accepts */
+};
+
+#define IOBUS_MAX_HANDLERS 64
+
+struct iobus {
+    struct io_handler handlers[IOBUS_MAX_HANDLERS];
+    int handler_count;
+    uint8_t owner[65536];          /* index + 1 into handlers, 0 = nobody */
+    uint8_t warned[65536 / 8];     /* unknown ports already logged */
+};
+
+void iobus_init(struct iobus *bus);
+int iobus_register(struct iobus *bus, uint16_t first, uint16_t count, io_read_fn rd,
+                   io_write_fn wr, void *opaque, uint8_t sizes, const char *name);
+uint32_t io_read(struct machine *m, uint16_t port, unsigned size);
+void io_write(struct machine *m, uint16_t port, uint32_t value, unsigned size);
+
+#endif
