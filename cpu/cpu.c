@@ -15,6 +15,7 @@ void cpu_set_eflags(struct cpu *c, uint32_t value)
     uint32_t old = c->eflags;
     c->eflags = (value & ~FLAGS_ARITH) | c->model->flags_fixed1;
     lf_load(&c->lf, value);
+    cpu_update_user(c);
     /* TF and IF take effect between instructions: let the run loop look. */
     if ((old ^ c->eflags) & (FLAG_TF | FLAG_IF | FLAG_VM))
         cpu_signal(c, EV_IRQ);
@@ -23,7 +24,14 @@ void cpu_set_eflags(struct cpu *c, uint32_t value)
 void cpu_set_seg_cache(struct cpu *c, int sreg, uint16_t selector, uint32_t base,
                        uint32_t limit, uint16_t attr)
 {
-    struct segment *s = &c->seg[sreg];
+    seg_cache_build(&c->seg[sreg], selector, base, limit, attr);
+    if (sreg == SEG_SS)
+        cpu_update_stack_mask(c);
+}
+
+void seg_cache_build(struct segment *s, uint16_t selector, uint32_t base, uint32_t limit,
+                     uint16_t attr)
+{
     s->selector = selector;
     s->base = base;
     s->limit = limit;
@@ -44,8 +52,6 @@ void cpu_set_seg_cache(struct cpu *c, int sreg, uint16_t selector, uint32_t base
         s->lo = 0;
         s->hi = limit;
     }
-    if (sreg == SEG_SS)
-        cpu_update_stack_mask(c);
 }
 
 void cpu_update_stack_mask(struct cpu *c)
@@ -74,6 +80,7 @@ void cpu_reset(struct machine *m)
     memset(c, 0, offsetof(struct cpu, fault_jmp));
     c->model = model;
     c->stats = stats;
+    fpu_reset(&c->fpu, model->id);
     for (int s = 0; s < SEG_COUNT; s++)
         cpu_set_seg_cache(c, s, 0, 0, 0xFFFF, REAL_MODE_ATTR);
     cpu_set_eflags(c, 0);
@@ -91,7 +98,7 @@ void cpu_reset(struct machine *m)
     default:
         cpu_set_seg_cache(c, SEG_CS, 0xF000, 0xFFFF0000u, 0xFFFF, REAL_MODE_ATTR);
         c->eip = 0xFFF0;
-        c->cr[0] = model->id == CPU_386 ? 0 : 0x60000010u;
+        c->cr[0] = model->id == CPU_386 ? 0x10 : 0x60000010u; /* ET: a 387 is present */
         c->gpr[EDX] = model->cpuid_family_model_stepping ? model->cpuid_family_model_stepping : 0x0308;
         c->dr[6] = 0xFFFF0FF0u;
         c->dr[7] = 0x400;

@@ -9,6 +9,7 @@
 #include <stdint.h>
 
 #include "cpu/flags.h"
+#include "cpu/fpu/fpu.h"
 #include "cpu/models.h"
 
 struct machine;
@@ -59,6 +60,7 @@ enum {
     EV_SMC = 1u << 0,       /* the current block's code page was written */
     EV_STOP = 1u << 1,      /* leave cpu_run() */
     EV_IRQ = 1u << 2,       /* an interrupt line changed or IF was set */
+    EV_HALT = 1u << 3,      /* HLT, or a triple fault: leave the block loop */
 };
 
 struct cpu_stats {
@@ -81,10 +83,15 @@ struct cpu {
     uint32_t cr[5];
     uint32_t dr[8];
     uint64_t msr_tsc_offset;
+    uint32_t msr_sysenter_cs, msr_sysenter_esp, msr_sysenter_eip;
     uint32_t stack_mask;       /* 0xFFFF or 0xFFFFFFFF, from SS.B */
     uint8_t cpl;
+    uint8_t user;              /* TLB class: 0 supervisor, 1 user (CPL 3), 2 user with
+                                  alignment checks (CR0.AM, EFLAGS.AC: all accesses slow) */
     bool halted;
     uint8_t inhibit_irq;       /* interrupts are held off for one instruction after STI / MOV SS */
+    bool nmi_blocked;          /* from NMI delivery to the next IRET */
+    struct fpu fpu;            /* the x87 (386 with 387, 486DX, P6): cpu/fpu/ */
 
     /* Execution bookkeeping. */
     uint64_t icount;           /* instructions retired; REP iterations count one each */
@@ -154,6 +161,21 @@ void cpu_load_seg_real(struct machine *m, int sreg, uint16_t selector);
 void cpu_set_seg_cache(struct cpu *c, int sreg, uint16_t selector, uint32_t base,
                        uint32_t limit, uint16_t attr);
 void cpu_update_stack_mask(struct cpu *c);
+/* Fill a descriptor cache: derived fields (valid offset range, rights) included. */
+void seg_cache_build(struct segment *s, uint16_t selector, uint32_t base, uint32_t limit,
+                     uint16_t attr);
+
+/* Recompute the TLB class after a change of CPL, CR0.AM or EFLAGS.AC. */
+static inline void cpu_update_user(struct cpu *c)
+{
+    bool ac = (c->cr[0] & 0x40000u) && (c->eflags & 0x40000u);
+    c->user = c->cpl == 3 ? (ac ? 2 : 1) : 0;
+}
+static inline void cpu_set_cpl(struct cpu *c, unsigned cpl)
+{
+    c->cpl = (uint8_t)cpl;
+    cpu_update_user(c);
+}
 
 static inline bool cpu_code32(const struct cpu *c) { return (c->seg[SEG_CS].attr & SEG_ATTR_D) != 0; }
 static inline bool cpu_protected(const struct cpu *c) { return (c->cr[0] & 1u) != 0; }

@@ -5,8 +5,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 
+#include "cpu/dcache_lookup.h"
 #include "cpu/ops.h"
 #include "mmu/mem.h"
+#include "mmu/tlb_fill.h"
 
 int dcache_init(struct dcache *dc)
 {
@@ -38,11 +40,6 @@ void dcache_invalidate_page(struct machine *m, uint32_t page)
     m->mem.code_lines[page] = 0;
     m->cpu.stats.smc_invalidations++;
     cpu_signal(&m->cpu, EV_SMC); /* the running block may be one of them */
-}
-
-static uint32_t block_hash_slot(uint32_t phys, unsigned mode)
-{
-    return ((phys ^ (mode << 31)) * 0x9E3779B1u) >> (32 - DCACHE_HASH_BITS);
 }
 
 static uint32_t fnv1a(const uint8_t *p, unsigned n)
@@ -110,15 +107,25 @@ const struct insn *dcache_get_block(struct machine *m, unsigned *count)
     if (eip > cs->limit && !c->model->segment_wrap)
         cpu_raise(m, EXC_GP, 0);
 
-    uint32_t phys = mmu_translate_fetch(m, cs->base + eip);
-    bool writable;
-    uint8_t *host = physmem_host(&m->mem, phys, &writable);
-    if (!host)
-        return decode_uncached(m, code32, count);
+    uint32_t lin = cs->base + eip;
+    struct tlb_entry *e = &m->tlb.e[c->user][(lin >> 12) & (TLB_SIZE - 1)];
+    if (e->read_tag != (lin & PAGE_MASK))
+        e = tlb_fill(m, lin, ACCESS_FETCH | mmu_user_bit(m));
+    if (!e)
+        return decode_uncached(m, code32, count); /* code in MMIO */
+    uint32_t phys = (e->phys_page << 12) | (lin & 0xFFF);
+    uint8_t *host = e->host + (lin & 0xFFF);
+    if (phys >= m->mem.ram_size) {
+        /* Outside RAM only ROM may be cached: nothing tracks writes to a frame buffer. */
+        bool writable;
+        physmem_host(&m->mem, phys, &writable);
+        if (writable)
+            return decode_uncached(m, code32, count);
+    }
 
     struct physmem *pm = &m->mem;
     uint32_t gen = phys < pm->ram_size ? pm->page_gen[phys >> 12] : 0;
-    struct dblock *blk = &dc->table[block_hash_slot(phys, code32)];
+    struct dblock *blk = &dc->table[dcache_slot(phys, code32)];
     if (blk->phys == phys && blk->mode == code32 && blk->epoch == dc->epoch && blk->gen == gen &&
         (uint64_t)eip + blk->bytes - 1 <= cs->limit) {
         c->stats.block_hits++;

@@ -3,6 +3,7 @@
  * restarts its instruction; 6.15: double fault; a triple fault shuts the CPU down). */
 #include <stdint.h>
 
+#include "cpu/dcache_lookup.h"
 #include "cpu/ops.h"
 
 _Noreturn void cpu_raise(struct machine *m, int vector, uint32_t error_code)
@@ -33,12 +34,12 @@ static void deliver_raised(struct machine *m)
     if (c->fault_depth > 0) {
         /* A fault while delivering another one. */
         int first = c->fault_first;
-        if (first == EXC_DF || c->fault_depth >= 2) {
+        if (first == EXC_DF) {
             machine_log(m, "triple fault (vector %d while delivering a double fault) at %04x:%08x",
                         vector, c->seg[SEG_CS].selector, c->insn_eip);
             c->fault_depth = 0;
             c->shutdown = true;
-            cpu_signal(c, EV_STOP);
+            cpu_signal(c, EV_HALT);
             return;
         }
         bool df = (contributory(first) && contributory(vector)) ||
@@ -48,26 +49,55 @@ static void deliver_raised(struct machine *m)
             vector = EXC_DF;
             error = 0;
         }
-        c->fault_depth = 2;
+        /* Without a double fault the two are handled serially: the new exception is the
+         * one being delivered now, and a fault while delivering it is judged against it
+         * (a #UD whose gate raises #NP, whose own gate raises #NP, is a double fault). */
+        c->fault_first = vector;
     } else {
         c->fault_depth = 1;
         c->fault_first = vector;
     }
     if (vector == EXC_DE && c->model->div_pushes_next_ip)
-        c->eip = c->insn_next_eip;
+        c->eip = c->insn_next_eip; /* set by the 8086's divide handlers */
     cpu_interrupt(m, vector, error, false);
     c->fault_depth = 0;
 }
 
-/* Handle cpu.events between instructions; returns true when cpu_run() must return. */
+/* Deliver an external event (NMI or INTR) between two instructions. */
+static void deliver_external(struct machine *m, int vector)
+{
+    struct cpu *c = &m->cpu;
+    c->insn_eip = c->eip;
+    c->insn_esp = c->gpr[ESP];
+    c->fault_depth = 1;
+    c->fault_first = EXC_NMI; /* benign: a fault on the way is delivered as itself */
+    cpu_interrupt(m, vector, NO_ERROR_CODE, false);
+    c->fault_depth = 0;
+}
+
+/* Handle cpu.events between instructions; returns true when cpu_run() must return.
+ * Interrupts wait one instruction after STI and MOV/POP SS (SDM vol. 3A, 6.8.3). */
 static bool handle_events(struct machine *m)
 {
     struct cpu *c = &m->cpu;
     uint32_t ev = c->events;
     c->events = 0;
-    /* EV_SMC and EV_IRQ only needed the block to end; there is no interrupt source until
-     * the platform issue adds the PIC. */
-    return (ev & EV_STOP) != 0;
+    if (ev & EV_STOP)
+        return true;
+    if (c->inhibit_irq) {
+        c->inhibit_irq = 0;
+        cpu_signal(c, EV_IRQ); /* look again after the next instruction */
+        return false;
+    }
+    if (m->nmi_pending && !c->nmi_blocked) {
+        m->nmi_pending = false;
+        c->nmi_blocked = true; /* until the next IRET */
+        deliver_external(m, EXC_NMI);
+        return false;
+    }
+    if ((c->eflags & FLAG_IF) && m->intc.intr_pending && m->intc.intr_pending(m->intc.opaque))
+        deliver_external(m, m->intc.acknowledge(m->intc.opaque));
+    return false;
 }
 
 /* Run one instruction of a block. EIP is advanced before the handler runs, so handlers
@@ -78,8 +108,24 @@ static inline void execute(struct machine *m, const struct insn *i)
     c->insn_eip = c->eip;
     c->insn_esp = c->gpr[ESP];
     c->eip += i->len;
-    c->insn_next_eip = c->eip;
     i->fn(m, i);
+}
+
+/* The hot loop: blocks and their instructions until something needs cpu_run()'s
+ * attention (an event, the budget). It is a function of its own, and not inlined,
+ * because cpu_run() calls setjmp(), which makes the compiler keep everything in memory. */
+static __attribute__((noinline)) void run_blocks(struct machine *m)
+{
+    struct cpu *c = &m->cpu;
+    while (!c->events && c->icount < c->run_limit) {
+        c->break_at = c->run_limit;
+        unsigned n;
+        const struct insn *i = dcache_lookup(m, &n);
+        const struct insn *end = i + n;
+        do
+            execute(m, i);
+        while (++c->icount < c->break_at && ++i < end);
+    }
 }
 
 /* With EFLAGS.TF set, instructions run one at a time and each one that began with TF set
@@ -130,6 +176,7 @@ enum cpu_stop cpu_run(struct machine *m, uint64_t max_insns)
         deliver_raised(m);
     }
     for (;;) {
+        c->break_at = c->run_limit;
         if (c->events && handle_events(m))
             return stop_reason(c);
         if (c->shutdown || c->halted || c->icount >= c->run_limit) {
@@ -137,18 +184,10 @@ enum cpu_stop cpu_run(struct machine *m, uint64_t max_insns)
             return c->shutdown ? STOP_SHUTDOWN : c->halted ? STOP_HALTED : STOP_LIMIT;
         }
         if (c->eflags & FLAG_TF) {
-            c->break_at = c->run_limit;
             execute_single_stepped(m);
             continue;
         }
-        c->break_at = c->run_limit;
-        unsigned n;
-        const struct insn *i = dcache_get_block(m, &n);
-        for (const struct insn *end = i + n; i < end; i++) {
-            execute(m, i);
-            if (++c->icount >= c->break_at)
-                break;
-        }
+        run_blocks(m);
     }
 }
 

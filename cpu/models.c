@@ -38,7 +38,7 @@ static const struct cpu_model_info models[CPU_MODEL_COUNT] = {
         .flags_fixed1 = 0x0002,
         .flags_writable = FLAGS_8086 | FLAG_IOPL | FLAG_NT | FLAG_RF | FLAG_AC | FLAG_ID,
         .cpuid_family_model_stepping = 0x0481, /* family 4, model 8 (DX4), stepping 1 */
-        .cpuid_features = 0,
+        .cpuid_features = CPUID_FPU,
         .cr0_fixed1 = 0x10, /* ET is hard-wired to 1 */
     },
     [CPU_P6] = {
@@ -48,9 +48,9 @@ static const struct cpu_model_info models[CPU_MODEL_COUNT] = {
         .flags_fixed1 = 0x0002,
         .flags_writable = FLAGS_8086 | FLAG_IOPL | FLAG_NT | FLAG_RF | FLAG_AC | FLAG_ID,
         .cpuid_family_model_stepping = 0x0619, /* family 6, model 1, stepping 9 */
-        /* Only what glass86 implements; FPU, PSE, PGE, VME, DE, MSR and SEP join as the
-         * protected-mode issue implements them. */
-        .cpuid_features = CPUID_TSC | CPUID_CX8 | CPUID_CMOV,
+        /* Only what glass86 implements. */
+        .cpuid_features = CPUID_FPU | CPUID_VME | CPUID_DE | CPUID_PSE | CPUID_TSC | CPUID_MSR | CPUID_CX8 |
+                          CPUID_SEP | CPUID_PGE | CPUID_CMOV,
         .cr0_fixed1 = 0x10,
     },
 };

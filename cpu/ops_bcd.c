@@ -74,9 +74,12 @@ HANDLER(aam)
     struct cpu *c = &m->cpu;
     uint8_t base = (uint8_t)i->imm, al = cpu_reg8(c, 0);
     if (base == 0) {
-        /* The 8086's microcode has set the flags for a zero result when it gives up. */
-        if (model_is(m, CPU_8086))
+        /* The 8086's microcode has set the flags for a zero result when it gives up, and
+         * its #DE returns past the instruction. */
+        if (model_is(m, CPU_8086)) {
             lf_logic(&c->lf, 0, 8);
+            c->insn_next_eip = c->eip;
+        }
         cpu_raise(m, EXC_DE, NO_ERROR_CODE);
     }
     uint8_t q = al / base, r = al % base;

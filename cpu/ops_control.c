@@ -133,6 +133,7 @@ HANDLER(hlt)
 {
     require_cpl0(m);
     m->cpu.halted = true;
+    cpu_signal(&m->cpu, EV_HALT);
 }
 
 /* BOUND: #BR when the signed index lies outside [lower, upper] read from memory. */

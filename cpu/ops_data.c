@@ -72,8 +72,10 @@ ALWAYS_INLINE void mov_S_E(struct machine *m, const struct insn *i, bool mem)
         cpu_raise(m, EXC_UD, NO_ERROR_CODE);
     uint16_t sel = (uint16_t)rm_read(m, i, 16, mem, mem ? insn_ea(m, i) : 0);
     load_sreg(m, s, sel);
-    if (s == SEG_SS)
+    if (s == SEG_SS) {
         m->cpu.inhibit_irq = 1;
+        cpu_signal(&m->cpu, EV_IRQ);
+    }
 }
 HANDLER(mov_SwEw_r) { mov_S_E(m, i, false); }
 HANDLER(mov_SwEw_m) { mov_S_E(m, i, true); }
@@ -184,3 +186,6 @@ HANDLER(sahf)
     uint32_t f = (lf_get(&c->lf) & ~0xD5u) | (cpu_reg8(c, 4) & 0xD5u);
     lf_load(&c->lf, f);
 }
+
+ALWAYS_INLINE void nop_E(struct machine *m, const struct insn *i, unsigned w, bool mem) {}
+INST_EV(nop_Ev, nop_E)

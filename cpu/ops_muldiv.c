@@ -75,6 +75,8 @@ ALWAYS_INLINE void div_E(struct machine *m, const struct insn *i, unsigned w, bo
     uint32_t divisor = rm_read(m, i, w, mem, mem ? insn_ea(m, i) : 0);
     uint64_t dividend = w == 8 ? (c->gpr[EAX] & 0xFFFF)
                                : ((uint64_t)reg_get(c, EDX, w) << w) | reg_get(c, EAX, w);
+    if (model_is(m, CPU_8086))
+        c->insn_next_eip = c->eip; /* the 8086's #DE returns past the instruction */
     if (divisor == 0)
         cpu_raise(m, EXC_DE, NO_ERROR_CODE);
     uint32_t q, r;

@@ -42,8 +42,10 @@ ALWAYS_INLINE void pop_sreg(struct machine *m, const struct insn *i, unsigned w)
     uint16_t sel = (uint16_t)mem_read(m, SEG_SS, sp, w / 8);
     load_sreg(m, s, sel);
     c->gpr[ESP] = (c->gpr[ESP] & ~mask) | ((sp + w / 8) & mask);
-    if (s == SEG_SS)
+    if (s == SEG_SS) {
         c->inhibit_irq = 1;
+        cpu_signal(c, EV_IRQ);
+    }
 }
 INST_NV(push_sreg, push_sreg)
 INST_NV(pop_sreg, pop_sreg)
@@ -93,20 +95,40 @@ ALWAYS_INLINE void popa(struct machine *m, const struct insn *i, unsigned w)
 INST_NV(pusha, pusha)
 INST_NV(popa, popa)
 
+/* In V86 mode with IOPL < 3, PUSHF/POPF fault unless CR4.VME lets a 16-bit PUSHF/POPF
+ * work on the virtual interrupt flag (SDM vol. 3A, 20.4). Returns true for the VME path. */
+static bool v86_virtual_flags(struct machine *m, unsigned w)
+{
+    struct cpu *c = &m->cpu;
+    if (!in_v86(c) || (c->eflags & FLAG_IOPL) == FLAG_IOPL)
+        return false;
+    if ((c->cr[4] & 1) && w == 16)
+        return true;
+    cpu_raise(m, EXC_GP, 0);
+}
+
 ALWAYS_INLINE void pushf(struct machine *m, const struct insn *i, unsigned w)
 {
     struct cpu *c = &m->cpu;
-    if (in_v86(c) && (c->eflags & FLAG_IOPL) != FLAG_IOPL)
-        cpu_raise(m, EXC_GP, 0);
-    push(m, cpu_get_eflags(c) & ~(FLAG_VM | FLAG_RF) & width_mask(w), w / 8);
+    uint32_t image = cpu_get_eflags(c) & ~(FLAG_VM | FLAG_RF) & width_mask(w);
+    if (v86_virtual_flags(m, w))
+        image = (image & ~FLAG_IF) | ((c->eflags & FLAG_VIF) ? FLAG_IF : 0) | FLAG_IOPL;
+    push(m, image, w / 8);
 }
 ALWAYS_INLINE void popf(struct machine *m, const struct insn *i, unsigned w)
 {
     struct cpu *c = &m->cpu;
-    if (in_v86(c) && (c->eflags & FLAG_IOPL) != FLAG_IOPL)
-        cpu_raise(m, EXC_GP, 0);
+    bool virtual_if = v86_virtual_flags(m, w);
     uint32_t v = stack_peek(m, 0, w / 8);
     uint32_t mask = cpu_popf_mask(c, w);
+    if (in_v86(c))
+        mask &= ~FLAG_IOPL;
+    if (virtual_if) {
+        if ((v & FLAG_TF) || ((v & FLAG_IF) && (c->eflags & FLAG_VIP)))
+            cpu_raise(m, EXC_GP, 0);
+        mask &= ~FLAG_IF;
+        c->eflags = (c->eflags & ~FLAG_VIF) | ((v & FLAG_IF) ? FLAG_VIF : 0);
+    }
     set_sp(c, c->gpr[ESP] + w / 8);
     cpu_set_eflags(c, (cpu_get_eflags(c) & ~mask) | (v & mask));
 }

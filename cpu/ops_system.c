@@ -4,6 +4,24 @@
  * the opcode table (Intel SDM vol. 2 and vol. 3A chapter 2.5 for the control registers). */
 #include "cpu/ops.h"
 
+#define CR0_PE 0x00000001u
+#define CR0_MP 0x00000002u
+#define CR0_EM 0x00000004u
+#define CR0_TS 0x00000008u
+#define CR0_WP 0x00010000u
+#define CR0_NW 0x20000000u
+#define CR0_CD 0x40000000u
+#define CR0_PG 0x80000000u
+#define CR4_VME 0x01u
+#define CR4_PVI 0x02u
+#define CR4_TSD_BIT 0x04u
+#define CR4_DE 0x08u
+#define CR4_PSE 0x10u
+#define CR4_PGE 0x80u
+/* CR4 bits glass86 implements on the P6 model; setting any other is #GP(0) (SDM vol. 3A,
+ * 2.5). PCE is left out: RDPMC is not implemented. */
+#define CR4_IMPLEMENTED (CR4_VME | CR4_PVI | CR4_TSD_BIT | CR4_DE | CR4_PSE | CR4_PGE)
+
 /* ---- Flags ---- */
 HANDLER(clc) { lf_force_cf(&m->cpu.lf, false); }
 HANDLER(stc) { lf_force_cf(&m->cpu.lf, true); }
@@ -11,21 +29,44 @@ HANDLER(cmc) { lf_force_cf(&m->cpu.lf, !lf_cf(&m->cpu.lf)); }
 HANDLER(cld) { m->cpu.eflags &= ~FLAG_DF; }
 HANDLER(std) { m->cpu.eflags |= FLAG_DF; }
 
-static void check_iopl(struct machine *m)
+/* CLI/STI act on IF when CPL <= IOPL. Otherwise V86 mode with CR4.VME, or CPL 3 with
+ * CR4.PVI, act on the virtual interrupt flag instead (SDM vol. 2, CLI/STI tables 3-7,
+ * 4-19); anything else is #GP(0). Returns true when the real IF is the one to change. */
+static bool iopl_allows_if(struct machine *m)
 {
     struct cpu *c = &m->cpu;
-    if (cpu_protected(c) && c->cpl > ((c->eflags & FLAG_IOPL) >> 12))
-        cpu_raise(m, EXC_GP, 0);
+    unsigned iopl = (c->eflags & FLAG_IOPL) >> 12;
+    if (!cpu_protected(c))
+        return true;
+    if (in_v86(c)) {
+        if (iopl == 3)
+            return true;
+        if (c->cr[4] & CR4_VME)
+            return false;
+    } else {
+        if (c->cpl <= iopl)
+            return true;
+        if (c->cpl == 3 && (c->cr[4] & CR4_PVI))
+            return false;
+    }
+    cpu_raise(m, EXC_GP, 0);
 }
 HANDLER(cli)
 {
-    check_iopl(m);
-    m->cpu.eflags &= ~FLAG_IF;
+    if (iopl_allows_if(m))
+        m->cpu.eflags &= ~FLAG_IF;
+    else
+        m->cpu.eflags &= ~FLAG_VIF;
 }
 HANDLER(sti)
 {
-    check_iopl(m);
     struct cpu *c = &m->cpu;
+    if (!iopl_allows_if(m)) {
+        if (c->eflags & FLAG_VIP)
+            cpu_raise(m, EXC_GP, 0);
+        c->eflags |= FLAG_VIF;
+        return;
+    }
     if (!(c->eflags & FLAG_IF)) {
         c->eflags |= FLAG_IF;
         c->inhibit_irq = 1; /* interrupts wait until after the next instruction */
@@ -81,46 +122,84 @@ static uint64_t read_tsc(const struct cpu *c) { return c->icount + c->msr_tsc_of
 HANDLER(rdtsc)
 {
     struct cpu *c = &m->cpu;
-    if ((c->cr[4] & 0x4) && cpu_protected(c) && c->cpl > 0) /* CR4.TSD */
+    if ((c->cr[4] & CR4_TSD_BIT) && cpu_protected(c) && c->cpl > 0)
         cpu_raise(m, EXC_GP, 0);
     uint64_t t = read_tsc(c);
     c->gpr[EAX] = (uint32_t)t;
     c->gpr[EDX] = (uint32_t)(t >> 32);
 }
 
+/* The model-specific registers of the P6 that glass86 implements (SDM vol. 4, table 2-3).
+ * Any other MSR raises #GP(0), which guests probe for with rdmsr_safe. */
 #define MSR_TSC 0x10
+#define MSR_SYSENTER_CS 0x174
+#define MSR_SYSENTER_ESP 0x175
+#define MSR_SYSENTER_EIP 0x176
 
 HANDLER(rdmsr)
 {
     struct cpu *c = &m->cpu;
     require_cpl0(m);
-    if (c->gpr[ECX] != MSR_TSC)
-        cpu_raise(m, EXC_GP, 0); /* unknown MSRs fault, which guests probe with rdmsr_safe */
-    uint64_t t = read_tsc(c);
-    c->gpr[EAX] = (uint32_t)t;
-    c->gpr[EDX] = (uint32_t)(t >> 32);
+    uint64_t v;
+    switch (c->gpr[ECX]) {
+    case MSR_TSC: v = read_tsc(c); break;
+    case MSR_SYSENTER_CS: v = c->msr_sysenter_cs; break;
+    case MSR_SYSENTER_ESP: v = c->msr_sysenter_esp; break;
+    case MSR_SYSENTER_EIP: v = c->msr_sysenter_eip; break;
+    default: cpu_raise(m, EXC_GP, 0);
+    }
+    c->gpr[EAX] = (uint32_t)v;
+    c->gpr[EDX] = (uint32_t)(v >> 32);
 }
 
 HANDLER(wrmsr)
 {
     struct cpu *c = &m->cpu;
     require_cpl0(m);
-    if (c->gpr[ECX] != MSR_TSC)
-        cpu_raise(m, EXC_GP, 0);
     uint64_t v = ((uint64_t)c->gpr[EDX] << 32) | c->gpr[EAX];
-    c->msr_tsc_offset = v - c->icount;
+    switch (c->gpr[ECX]) {
+    case MSR_TSC: c->msr_tsc_offset = v - c->icount; break;
+    case MSR_SYSENTER_CS: c->msr_sysenter_cs = (uint32_t)v & 0xFFFF; break;
+    case MSR_SYSENTER_ESP: c->msr_sysenter_esp = (uint32_t)v; break;
+    case MSR_SYSENTER_EIP: c->msr_sysenter_eip = (uint32_t)v; break;
+    default: cpu_raise(m, EXC_GP, 0);
+    }
+}
+
+/* SYSENTER/SYSEXIT: fast system calls to and from flat ring-0 segments derived from
+ * SYSENTER_CS (SDM vol. 2, SYSENTER/SYSEXIT). */
+static void flat_segment(struct machine *m, int sreg, uint16_t sel, bool code, unsigned dpl)
+{
+    uint16_t attr = (uint16_t)(0xC090 | (dpl << 5) | (code ? 0x0B : 0x03)); /* G, D, P, S, accessed */
+    cpu_set_seg_cache(&m->cpu, sreg, sel, 0, 0xFFFFFFFFu, attr);
+}
+HANDLER(sysenter)
+{
+    struct cpu *c = &m->cpu;
+    uint16_t cs = (uint16_t)c->msr_sysenter_cs;
+    if (!cpu_protected(c) || (cs & 0xFFFC) == 0)
+        cpu_raise(m, EXC_GP, 0);
+    c->eflags &= ~(FLAG_VM | FLAG_IF | FLAG_RF);
+    flat_segment(m, SEG_CS, cs & 0xFFFC, true, 0);
+    flat_segment(m, SEG_SS, (cs + 8) & 0xFFFC, false, 0);
+    cpu_set_cpl(c, 0);
+    c->gpr[ESP] = c->msr_sysenter_esp;
+    c->eip = c->msr_sysenter_eip;
+}
+HANDLER(sysexit)
+{
+    struct cpu *c = &m->cpu;
+    uint16_t cs = (uint16_t)c->msr_sysenter_cs;
+    if (!cpu_protected(c) || in_v86(c) || c->cpl != 0 || (cs & 0xFFFC) == 0)
+        cpu_raise(m, EXC_GP, 0);
+    flat_segment(m, SEG_CS, (uint16_t)((cs + 16) | 3), true, 3);
+    flat_segment(m, SEG_SS, (uint16_t)((cs + 24) | 3), false, 3);
+    cpu_set_cpl(c, 3);
+    c->gpr[ESP] = c->gpr[ECX];
+    c->eip = c->gpr[EDX];
 }
 
 /* ---- Control and debug registers ---- */
-#define CR0_PE 0x00000001u
-#define CR0_MP 0x00000002u
-#define CR0_EM 0x00000004u
-#define CR0_TS 0x00000008u
-#define CR0_NW 0x20000000u
-#define CR0_CD 0x40000000u
-#define CR0_PG 0x80000000u
-#define CR4_TSD 0x00000004u
-
 static bool cr_exists(const struct machine *m, unsigned n)
 {
     return n == 0 || n == 2 || n == 3 || (n == 4 && model_is(m, CPU_P6));
@@ -142,15 +221,16 @@ static void write_cr0(struct machine *m, uint32_t v)
         cpu_raise(m, EXC_GP, 0);
     if ((v & CR0_NW) && !(v & CR0_CD))
         cpu_raise(m, EXC_GP, 0);
-    if (v & CR0_PG) {
-        /* Paging arrives with the protected-mode issue: refuse honestly. */
-        c->stats.unimplemented_ud++;
-        cpu_raise(m, EXC_UD, NO_ERROR_CODE);
-    }
     uint32_t keep = model_is(m, CPU_386) ? 0x8000001Fu : 0xE005003Fu; /* implemented bits */
+    uint32_t old = c->cr[0];
     c->cr[0] = (v & keep) | c->model->cr0_fixed1;
-    tlb_flush(m);
+    if ((old ^ c->cr[0]) & CR0_PE)
+        cpu_set_cpl(c, (c->cr[0] & CR0_PE) ? c->seg[SEG_CS].selector & 3 : 0);
+    cpu_update_user(c);
+    if ((old ^ c->cr[0]) & (CR0_PG | CR0_WP | CR0_PE))
+        tlb_flush(m);
 }
+
 
 HANDLER(mov_Cd_Rd_r)
 {
@@ -168,30 +248,34 @@ HANDLER(mov_Cd_Rd_r)
         break;
     case 3:
         c->cr[3] = v & 0xFFFFF018u;
-        tlb_flush(m);
+        tlb_flush_nonglobal(m);
         break;
     default:
-        /* Only TSD is implemented; the other CR4 features are not advertised in CPUID
-         * either, and setting a bit the CPU lacks is a #GP as on real hardware. */
-        if (v & ~CR4_TSD)
+        if (v & ~CR4_IMPLEMENTED)
             cpu_raise(m, EXC_GP, 0);
+        if ((v ^ c->cr[4]) & (CR4_PSE | CR4_PGE))
+            tlb_flush(m);
         c->cr[4] = v;
         break;
     }
 }
 
-/* DR4/DR5 are aliases of DR6/DR7 while CR4.DE is clear. The values are kept; breakpoint
- * matching arrives with the protected-mode issue. */
-static unsigned dr_index(unsigned n) { return n == 4 ? 6 : n == 5 ? 7 : n; }
+/* DR4/DR5 are aliases of DR6/DR7 while CR4.DE is clear, and #UD when it is set. */
+static unsigned dr_index(struct machine *m, unsigned n)
+{
+    if ((n == 4 || n == 5) && (m->cpu.cr[4] & CR4_DE))
+        cpu_raise(m, EXC_UD, NO_ERROR_CODE);
+    return n == 4 ? 6 : n == 5 ? 7 : n;
+}
 HANDLER(mov_Rd_Dd_r)
 {
     require_cpl0(m);
-    m->cpu.gpr[i->rm] = m->cpu.dr[dr_index(i->reg)];
+    m->cpu.gpr[i->rm] = m->cpu.dr[dr_index(m, i->reg)];
 }
 HANDLER(mov_Dd_Rd_r)
 {
     require_cpl0(m);
-    unsigned n = dr_index(i->reg);
+    unsigned n = dr_index(m, i->reg);
     uint32_t v = m->cpu.gpr[i->rm];
     if (n == 6)
         v = (v & 0x0000E00Fu) | 0xFFFF0FF0u;
@@ -260,7 +344,8 @@ HANDLER(invd) { require_cpl0(m); } /* no caches are modelled: nothing to write b
 HANDLER(invlpg_m)
 {
     require_cpl0(m);
-    tlb_flush(m);
+    const struct segment *s = &m->cpu.seg[i->seg];
+    tlb_flush_page(m, s->base + insn_ea(m, i));
 }
 
 /* ---- The x87 escapes without a coprocessor ---- */
@@ -336,20 +421,3 @@ void op_unimplemented(HANDLER_ARGS)
 }
 void op_too_long(HANDLER_ARGS) { cpu_raise(m, EXC_GP, 0); }
 HANDLER(unimpl) { op_unimplemented(m, i); }
-HANDLER(unimpl_r) { op_unimplemented(m, i); }
-HANDLER(unimpl_m) { op_unimplemented(m, i); }
-
-/* Protected-mode-only instructions: #UD in real and V86 mode is the architected answer;
- * in protected mode they are counted as not implemented yet. */
-static void pmonly(struct machine *m, const struct insn *i)
-{
-    if (!cpu_protected(&m->cpu) || in_v86(&m->cpu))
-        cpu_raise(m, EXC_UD, NO_ERROR_CODE);
-    op_unimplemented(m, i);
-}
-HANDLER(pmonly_r) { pmonly(m, i); }
-HANDLER(pmonly_m) { pmonly(m, i); }
-HANDLER(pmonly_r16) { pmonly(m, i); }
-HANDLER(pmonly_m16) { pmonly(m, i); }
-HANDLER(pmonly_r32) { pmonly(m, i); }
-HANDLER(pmonly_m32) { pmonly(m, i); }

@@ -24,7 +24,7 @@ struct io_handler {
     uint8_t sizes;       /* IO_SIZE_* bits the device accepts */
 };
 
-#define IOBUS_MAX_HANDLERS 64
+#define IOBUS_MAX_HANDLERS 255
 
 struct iobus {
     struct io_handler handlers[IOBUS_MAX_HANDLERS];
@@ -36,6 +36,8 @@ struct iobus {
 void iobus_init(struct iobus *bus);
 int iobus_register(struct iobus *bus, uint16_t first, uint16_t count, io_read_fn rd,
                    io_write_fn wr, void *opaque, uint8_t sizes, const char *name);
+/* Release a range of ports (a PCI I/O BAR moving or being disabled). */
+void iobus_unmap(struct iobus *bus, uint16_t first, uint16_t count);
 uint32_t io_read(struct machine *m, uint16_t port, unsigned size);
 void io_write(struct machine *m, uint16_t port, uint32_t value, unsigned size);
 

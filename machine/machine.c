@@ -31,13 +31,14 @@ struct machine *machine_create(const struct machine_config *cfg, char *err, size
     uint32_t ram = cfg->ram_bytes;
     if (ram - 1 > model->address_mask)
         ram = model->address_mask + 1; /* the 8086 cannot address more than 1 MiB */
-    if (physmem_init(&m->mem, ram, model->address_mask) != 0 || dcache_init(&m->dcache) != 0) {
+    if (physmem_init(&m->mem, ram, model->address_mask, cfg->pc_layout) != 0 || dcache_init(&m->dcache) != 0) {
         snprintf(err, errlen, "out of memory for %u bytes of guest RAM", ram);
         machine_destroy(m);
         return NULL;
     }
     decoder_table_build(&m->decoder, cfg->model);
     iobus_init(&m->io);
+    sched_init(&m->sched, cfg->ips);
     machine_reset(m);
     return m;
 }
@@ -47,8 +48,9 @@ void machine_destroy(struct machine *m)
     if (!m)
         return;
     for (int k = m->device_count - 1; k >= 0; k--)
-        if (m->devices[k].destroy)
-            m->devices[k].destroy(m->devices[k].state);
+        if (m->devices[k].ops->destroy)
+            m->devices[k].ops->destroy(m->devices[k].dev);
+    free(m->pci);
     dcache_free(&m->dcache);
     physmem_free(&m->mem);
     free(m);
@@ -59,16 +61,51 @@ void machine_reset(struct machine *m)
     cpu_reset(m);
     tlb_flush(m);
     dcache_flush(m);
+    m->mem.a20_mask = 0xFFFFFFFFu;
+    m->nmi_pending = false;
     m->exit_requested = false;
     m->exit_status = 0;
+    for (int k = 0; k < m->device_count; k++)
+        if (m->devices[k].ops->reset)
+            m->devices[k].ops->reset(m->devices[k].dev);
 }
 
-int machine_add_device(struct machine *m, const char *name, void *state, void (*destroy)(void *))
+int machine_add_device(struct machine *m, const struct device_ops *ops, void *dev)
 {
     if (m->device_count == MACHINE_MAX_DEVICES)
         return -1;
-    m->devices[m->device_count++] = (struct device_instance){ name, state, destroy };
+    m->devices[m->device_count++] = (struct device_instance){ ops, dev };
     return 0;
+}
+
+void *machine_find_device(struct machine *m, const char *name)
+{
+    for (int k = 0; k < m->device_count; k++)
+        if (strcmp(m->devices[k].ops->name, name) == 0)
+            return m->devices[k].dev;
+    return NULL;
+}
+
+void machine_set_interrupt_controller(struct machine *m, const struct interrupt_controller *ic)
+{
+    m->intc = *ic;
+}
+
+void machine_set_irq(struct machine *m, unsigned line, bool level)
+{
+    if (m->intc.set_irq)
+        m->intc.set_irq(m->intc.opaque, line, level);
+}
+
+void machine_intr_changed(struct machine *m)
+{
+    cpu_signal(&m->cpu, EV_IRQ);
+}
+
+void machine_raise_nmi(struct machine *m)
+{
+    m->nmi_pending = true;
+    cpu_signal(&m->cpu, EV_IRQ);
 }
 
 void machine_log(struct machine *m, const char *fmt, ...)

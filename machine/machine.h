@@ -11,25 +11,39 @@
 #include "cpu/cpu.h"
 #include "cpu/dcache.h"
 #include "cpu/decode.h"
+#include "devices/device.h"
 #include "devices/iobus.h"
+#include "machine/sched.h"
 #include "mmu/physmem.h"
 #include "mmu/tlb.h"
 
 struct machine_config {
     enum cpu_model_id model;
     uint32_t ram_bytes;
+    uint32_t ips;          /* virtual instructions per second (0 = SCHED_DEFAULT_IPS) */
+    bool pc_layout;        /* the PC memory map: VGA window and ROM area below 1 MiB */
     bool check_dcache;     /* re-hash cached code bytes on every block entry (debug option) */
     FILE *log;             /* where warnings such as unknown ports go; NULL = stderr */
     bool quiet;            /* drop warnings (the conformance runner's thousands of machines) */
 };
 
-/* A device instance attached to the machine, freed with it. */
+/* A device instance attached to the machine: reset, saved and freed with it. */
 struct device_instance {
-    const char *name;
-    void *state;
-    void (*destroy)(void *state);
+    const struct device_ops *ops;
+    void *dev;
+};
+
+/* Whoever drives the CPU's INTR pin (the 8259 pair): ISA IRQ lines go in as levels, and
+ * the CPU asks whether INTR is up and runs the acknowledge cycle for a vector. */
+struct interrupt_controller {
+    void *opaque;
+    void (*set_irq)(void *opaque, unsigned line, bool level);
+    bool (*intr_pending)(void *opaque);
+    uint8_t (*acknowledge)(void *opaque);
 };
 #define MACHINE_MAX_DEVICES 32
+
+struct pci_bus;
 
 struct machine {
     struct cpu cpu;
@@ -38,9 +52,14 @@ struct machine {
     struct decoder_table decoder;
     struct dcache dcache;
     struct iobus io;
+    struct scheduler sched;
+    struct interrupt_controller intc;
+    struct pci_bus *pci;   /* NULL on machines without PCI (the conformance runner's) */
+    bool nmi_pending;
     struct machine_config config;
     struct device_instance devices[MACHINE_MAX_DEVICES];
     int device_count;
+    volatile int stop_requested; /* machine_request_stop() */
     int exit_status;       /* set by the exit device (port 0xF4) */
     bool exit_requested;
 };
@@ -51,8 +70,18 @@ void machine_destroy(struct machine *m);
 /* Power-on reset: CPU, TLB, decode cache; RAM is kept. */
 void machine_reset(struct machine *m);
 
-/* Attach a device's state so it is destroyed with the machine. Returns 0, or -1 if full. */
-int machine_add_device(struct machine *m, const char *name, void *state, void (*destroy)(void *));
+/* Attach a device so it is reset, saved and destroyed with the machine. 0, or -1 if full. */
+int machine_add_device(struct machine *m, const struct device_ops *ops, void *dev);
+/* Find an attached device by its ops name (NULL when absent). */
+void *machine_find_device(struct machine *m, const char *name);
+
+/* Interrupt lines: a device drives ISA IRQ `line` to `level`. */
+void machine_set_irq(struct machine *m, unsigned line, bool level);
+/* The interrupt controller's INTR output may have changed: the CPU looks between
+ * instructions. */
+void machine_intr_changed(struct machine *m);
+void machine_set_interrupt_controller(struct machine *m, const struct interrupt_controller *ic);
+void machine_raise_nmi(struct machine *m);
 
 /* Warn once about something the guest did that glass86 does not model. */
 void machine_log(struct machine *m, const char *fmt, ...) __attribute__((format(printf, 2, 3)));

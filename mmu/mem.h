@@ -10,7 +10,12 @@
 
 #include "machine/machine.h"
 
+/* Forget every entry (CR0.PG/WP, CR4 changes, A20, reset). */
 void tlb_flush(struct machine *m);
+/* A CR3 load: forget every entry but the global ones. */
+void tlb_flush_nonglobal(struct machine *m);
+/* INVLPG: forget the entries of one linear page, global or not. */
+void tlb_flush_page(struct machine *m, uint32_t lin);
 /* Make every entry that maps physical page `phys_page` slow for writes. */
 void tlb_drop_writes_to(struct machine *m, uint32_t phys_page);
 
@@ -19,6 +24,9 @@ uint32_t mem_read_slow(struct machine *m, int sreg, uint32_t off, unsigned size)
 void mem_write_slow(struct machine *m, int sreg, uint32_t off, uint32_t value, unsigned size);
 uint32_t lin_read_slow(struct machine *m, uint32_t lin, unsigned size);
 void lin_write_slow(struct machine *m, uint32_t lin, uint32_t value, unsigned size);
+/* Linear accesses with an explicit privilege (`user` = 0 for system-table accesses). */
+uint32_t lin_read_as(struct machine *m, uint32_t lin, unsigned size, unsigned user);
+void lin_write_as(struct machine *m, uint32_t lin, uint32_t value, unsigned size, unsigned user);
 /* Linear to physical for an instruction fetch; raises the fault a fetch would raise. */
 uint32_t mmu_translate_fetch(struct machine *m, uint32_t lin);
 /* Linear to physical for the debugger: no fault, no A/D bits. Returns 0 when unmapped. */
@@ -32,16 +40,17 @@ static inline uint32_t load_le(const uint8_t *p, unsigned size)
 }
 static inline void store_le(uint8_t *p, uint32_t v, unsigned size) { memcpy(p, &v, size); }
 
+/* Linear accesses at the current privilege. */
 static inline uint32_t lin_read(struct machine *m, uint32_t lin, unsigned size)
 {
-    struct tlb_entry *e = &m->tlb.e[(lin >> 12) & (TLB_SIZE - 1)];
+    struct tlb_entry *e = &m->tlb.e[m->cpu.user][(lin >> 12) & (TLB_SIZE - 1)];
     if (e->read_tag == (lin & PAGE_MASK) && (lin & 0xFFF) <= 0x1000 - size)
         return load_le(e->host + (lin & 0xFFF), size);
     return lin_read_slow(m, lin, size);
 }
 static inline void lin_write(struct machine *m, uint32_t lin, uint32_t value, unsigned size)
 {
-    struct tlb_entry *e = &m->tlb.e[(lin >> 12) & (TLB_SIZE - 1)];
+    struct tlb_entry *e = &m->tlb.e[m->cpu.user][(lin >> 12) & (TLB_SIZE - 1)];
     if (e->write_tag == (lin & PAGE_MASK) && (lin & 0xFFF) <= 0x1000 - size) {
         store_le(e->host + (lin & 0xFFF), value, size);
         return;

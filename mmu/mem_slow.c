@@ -52,6 +52,17 @@ void mem_write_slow(struct machine *m, int sreg, uint32_t off, uint32_t value, u
     lin_write(m, s->base + off, value, size);
 }
 
+/* User accesses with alignment checking on (486 and later, SDM vol. 3A, 6.15 #AC). */
+static unsigned check_alignment(struct machine *m, uint32_t lin, unsigned size, unsigned user)
+{
+    if (user == 2) {
+        if (lin & (size - 1))
+            cpu_raise(m, EXC_AC, 0);
+        return 1;
+    }
+    return user;
+}
+
 void mem_check_write(struct machine *m, int sreg, uint32_t off, unsigned size)
 {
     const struct segment *s = &m->cpu.seg[sreg];
@@ -63,47 +74,66 @@ void mem_check_write(struct machine *m, int sreg, uint32_t off, unsigned size)
     if (!s->writable)
         segment_fault(m, sreg);
     uint32_t lin = s->base + off;
-    mmu_translate(m, lin, ACCESS_WRITE);
+    unsigned kind = ACCESS_WRITE | mmu_user_bit(m);
+    check_alignment(m, lin, size, m->cpu.user);
+    mmu_translate(m, lin, kind);
     if ((lin & 0xFFF) + size > 0x1000)
-        mmu_translate(m, (lin | 0xFFF) + 1, ACCESS_WRITE);
+        mmu_translate(m, (lin | 0xFFF) + 1, kind);
 }
 
-uint32_t lin_read_slow(struct machine *m, uint32_t lin, unsigned size)
+uint32_t lin_read_as(struct machine *m, uint32_t lin, unsigned size, unsigned user)
 {
+    user = check_alignment(m, lin, size, user);
+    struct tlb_entry *e = &m->tlb.e[user][(lin >> 12) & (TLB_SIZE - 1)];
+    if (e->read_tag == (lin & PAGE_MASK) && (lin & 0xFFF) <= 0x1000 - size)
+        return load_le(e->host + (lin & 0xFFF), size);
     if ((lin & 0xFFF) + size > 0x1000) {
-        /* Straddles two pages: both must translate before the value is assembled. */
-        uint32_t second = (lin | 0xFFF) + 1;
-        unsigned first_bytes = second - lin;
-        uint32_t lo = lin_read(m, lin, 1);
-        for (unsigned k = 1; k < first_bytes; k++)
-            lo |= lin_read(m, lin + k, 1) << (8 * k);
-        uint32_t hi = 0;
-        for (unsigned k = 0; k < size - first_bytes; k++)
-            hi |= lin_read(m, second + k, 1) << (8 * k);
-        return lo | (hi << (8 * first_bytes));
+        uint32_t v = 0;
+        for (unsigned k = 0; k < size; k++)
+            v |= lin_read_as(m, lin + k, 1, user) << (8 * k);
+        return v;
     }
-    struct tlb_entry *e = tlb_fill(m, lin, ACCESS_READ);
+    unsigned kind = ACCESS_READ | (user ? ACCESS_USER : 0);
+    e = tlb_fill(m, lin, kind);
     if (e)
         return load_le(e->host + (lin & 0xFFF), size);
-    return phys_read(m, mmu_translate(m, lin, ACCESS_READ), size);
+    return phys_read(m, mmu_translate(m, lin, kind), size);
 }
 
-void lin_write_slow(struct machine *m, uint32_t lin, uint32_t value, unsigned size)
+void lin_write_as(struct machine *m, uint32_t lin, uint32_t value, unsigned size, unsigned user)
 {
+    user = check_alignment(m, lin, size, user);
+    struct tlb_entry *e = &m->tlb.e[user][(lin >> 12) & (TLB_SIZE - 1)];
+    if (e->write_tag == (lin & PAGE_MASK) && (lin & 0xFFF) <= 0x1000 - size) {
+        store_le(e->host + (lin & 0xFFF), value, size);
+        return;
+    }
+    unsigned kind = ACCESS_WRITE | (user ? ACCESS_USER : 0);
     if ((lin & 0xFFF) + size > 0x1000) {
+        /* Straddles two pages: both must translate before any byte is written. */
         uint32_t second = (lin | 0xFFF) + 1;
         unsigned first_bytes = second - lin;
-        uint32_t p0 = mmu_translate(m, lin, ACCESS_WRITE);
-        uint32_t p1 = mmu_translate(m, second, ACCESS_WRITE);
+        uint32_t p0 = mmu_translate(m, lin, kind);
+        uint32_t p1 = mmu_translate(m, second, kind);
         phys_write(m, p0, value, first_bytes);
         phys_write(m, p1, value >> (8 * first_bytes), size - first_bytes);
         return;
     }
-    struct tlb_entry *e = tlb_fill(m, lin, ACCESS_WRITE);
+    e = tlb_fill(m, lin, kind);
     if (e && e->write_tag == (lin & PAGE_MASK)) {
         store_le(e->host + (lin & 0xFFF), value, size);
         return;
     }
     /* ROM, MMIO or a page holding decoded code: go through the physical bus. */
-    phys_write(m, mmu_translate(m, lin, ACCESS_WRITE), value, size);
+    phys_write(m, mmu_translate(m, lin, kind), value, size);
+}
+
+uint32_t lin_read_slow(struct machine *m, uint32_t lin, unsigned size)
+{
+    return lin_read_as(m, lin, size, m->cpu.user);
+}
+
+void lin_write_slow(struct machine *m, uint32_t lin, uint32_t value, unsigned size)
+{
+    lin_write_as(m, lin, value, size, m->cpu.user);
 }

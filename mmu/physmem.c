@@ -7,10 +7,17 @@
 #include "mmu/mem.h"
 #include "mmu/physmem.h"
 
-int physmem_init(struct physmem *pm, uint32_t ram_size, uint32_t bus_mask)
+int physmem_init(struct physmem *pm, uint32_t ram_size, uint32_t bus_mask, bool pc_layout)
 {
     memset(pm, 0, sizeof *pm);
     pm->ram_size = ram_size;
+    pm->pc_layout = pc_layout;
+    if (pc_layout) {
+        pm->legacy_rom = malloc(LEGACY_SIZE);
+        if (!pm->legacy_rom)
+            return -1;
+        memset(pm->legacy_rom, 0xFF, LEGACY_SIZE); /* an empty socket reads all ones */
+    }
     pm->bus_mask = bus_mask;
     pm->a20_mask = 0xFFFFFFFFu;
     pm->page_count = (ram_size + 0xFFF) >> 12;
@@ -26,19 +33,27 @@ int physmem_init(struct physmem *pm, uint32_t ram_size, uint32_t bus_mask)
 
 void physmem_free(struct physmem *pm)
 {
+    free(pm->legacy_rom);
     free(pm->ram);
     free(pm->code_lines);
     free(pm->page_gen);
     for (int k = 0; k < pm->region_count; k++)
-        if (pm->regions[k].host && pm->regions[k].host != pm->ram)
+        if (pm->regions[k].owned)
             free(pm->regions[k].host);
     memset(pm, 0, sizeof *pm);
+}
+
+static bool in_legacy_hole(const struct physmem *pm, uint32_t phys)
+{
+    return pm->pc_layout && phys >= 0xA0000 && phys < 0x100000;
 }
 
 static bool overlaps(const struct physmem *pm, uint32_t base, uint32_t size)
 {
     uint64_t end = (uint64_t)base + size;
-    if (base < pm->ram_size)
+    /* Regions may sit in the VGA window of the legacy hole, or above RAM. */
+    bool in_vga_window = pm->pc_layout && base >= 0xA0000 && end <= 0xC0000;
+    if (base < pm->ram_size && !in_vga_window)
         return true;
     for (int k = 0; k < pm->region_count; k++) {
         const struct mem_region *r = &pm->regions[k];
@@ -58,7 +73,18 @@ int physmem_map_rom(struct physmem *pm, uint32_t base, const uint8_t *data, uint
         return -1;
     memcpy(copy, data, size);
     pm->regions[pm->region_count++] = (struct mem_region){
-        .base = base, .size = size, .host = copy, .read_only = true, .name = name,
+        .base = base, .size = size, .host = copy, .read_only = true, .owned = true, .name = name,
+    };
+    return 0;
+}
+
+int physmem_map_host(struct physmem *pm, uint32_t base, uint32_t size, uint8_t *host,
+                     const char *name)
+{
+    if (pm->region_count == PHYSMEM_MAX_REGIONS || size == 0 || overlaps(pm, base, size))
+        return -1;
+    pm->regions[pm->region_count++] = (struct mem_region){
+        .base = base, .size = size, .host = host, .name = name,
     };
     return 0;
 }
@@ -74,6 +100,32 @@ int physmem_map_mmio(struct physmem *pm, uint32_t base, uint32_t size, mmio_read
     return 0;
 }
 
+int physmem_load_legacy_rom(struct physmem *pm, uint32_t base, const uint8_t *data, uint32_t size)
+{
+    if (!pm->legacy_rom || base < LEGACY_BASE || (uint64_t)base + size > LEGACY_BASE + LEGACY_SIZE)
+        return -1;
+    memcpy(pm->legacy_rom + (base - LEGACY_BASE), data, size);
+    return 0;
+}
+
+void physmem_set_legacy_mode(struct physmem *pm, unsigned chunk, uint8_t mode)
+{
+    if (chunk < LEGACY_CHUNKS)
+        pm->legacy_mode[chunk] = mode;
+}
+
+void physmem_unmap(struct physmem *pm, uint32_t base)
+{
+    for (int k = 0; k < pm->region_count; k++) {
+        if (pm->regions[k].base == base) {
+            if (pm->regions[k].owned)
+                free(pm->regions[k].host);
+            pm->regions[k] = pm->regions[--pm->region_count];
+            return;
+        }
+    }
+}
+
 static struct mem_region *region_of(struct physmem *pm, uint32_t phys)
 {
     for (int k = 0; k < pm->region_count; k++) {
@@ -86,9 +138,18 @@ static struct mem_region *region_of(struct physmem *pm, uint32_t phys)
 
 uint8_t *physmem_host(struct physmem *pm, uint32_t phys, bool *writable)
 {
-    if (phys < pm->ram_size) {
+    if (phys < pm->ram_size && !in_legacy_hole(pm, phys)) {
         *writable = true;
         return pm->ram + phys;
+    }
+    if (in_legacy_hole(pm, phys) && phys >= LEGACY_BASE) {
+        uint8_t mode = pm->legacy_mode[(phys - LEGACY_BASE) >> 14];
+        if (mode & LEGACY_READ_RAM) {
+            *writable = (mode & LEGACY_WRITE_RAM) != 0;
+            return pm->ram + phys;
+        }
+        *writable = false;
+        return pm->legacy_rom + (phys - LEGACY_BASE);
     }
     struct mem_region *r = region_of(pm, phys);
     if (r && r->host) {
@@ -122,8 +183,11 @@ uint32_t phys_read(struct machine *m, uint32_t phys, unsigned size)
     for (unsigned k = 0; k < size; k++) {
         uint32_t a = (phys + k) & pm->a20_mask & pm->bus_mask;
         uint32_t byte;
-        if (a < pm->ram_size) {
+        bool w;
+        if (a < pm->ram_size && !in_legacy_hole(pm, a)) {
             byte = pm->ram[a];
+        } else if (in_legacy_hole(pm, a) && a >= LEGACY_BASE) {
+            byte = *physmem_host(pm, a, &w);
         } else {
             struct mem_region *r = region_of(pm, a);
             if (r && r->host)
@@ -144,12 +208,19 @@ void phys_write(struct machine *m, uint32_t phys, uint32_t value, unsigned size)
     for (unsigned k = 0; k < size; k++) {
         uint32_t a = (phys + k) & pm->a20_mask & pm->bus_mask;
         uint8_t byte = (uint8_t)(value >> (8 * k));
-        if (a < pm->ram_size) {
+        if (a < pm->ram_size && !in_legacy_hole(pm, a)) {
             pm->ram[a] = byte;
             note_ram_write(m, a, 1);
+        } else if (in_legacy_hole(pm, a) && a >= LEGACY_BASE) {
+            if ((pm->legacy_mode[(a - LEGACY_BASE) >> 14] & LEGACY_WRITE_RAM) && a < pm->ram_size) {
+                pm->ram[a] = byte;
+                note_ram_write(m, a, 1);
+            }
         } else {
             struct mem_region *r = region_of(pm, a);
-            if (r && r->write)
+            if (r && r->host && !r->read_only)
+                r->host[a - r->base] = byte;
+            else if (r && r->write)
                 r->write(r->opaque, a - r->base, byte, 1);
             /* ROM and unmapped addresses ignore writes, as on a real bus. */
         }
@@ -166,7 +237,7 @@ void phys_write_bytes(struct machine *m, uint32_t phys, const void *src, size_t 
         size_t chunk = 0x1000 - (a & 0xFFF);
         if (chunk > n)
             chunk = n;
-        if (a < pm->ram_size && (uint64_t)a + chunk <= pm->ram_size) {
+        if (a < pm->ram_size && (uint64_t)a + chunk <= pm->ram_size && !in_legacy_hole(pm, a)) {
             memcpy(pm->ram + a, s, chunk);
             note_ram_write(m, a, (unsigned)chunk);
         } else {

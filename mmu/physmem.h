@@ -18,19 +18,32 @@ struct mem_region {
     uint32_t base, size;
     uint8_t *host;          /* RAM or ROM bytes; NULL for MMIO */
     bool read_only;
+    bool owned;             /* host bytes were copied here and are freed with the region */
     mmio_read_fn read;
     mmio_write_fn write;
     void *opaque;
     const char *name;
 };
 
-#define PHYSMEM_MAX_REGIONS 16
+#define PHYSMEM_MAX_REGIONS 32
+
+/* The PC's legacy area 0xC0000-0xFFFFF in 16 KiB chunks: each reads from ROM or from the
+ * RAM underneath and sends writes to RAM or nowhere, as the i440FX PAM registers say
+ * (Intel 440FX PCIset datasheet, 3.2.18). The BIOS copies itself to RAM this way. */
+#define LEGACY_BASE 0xC0000u
+#define LEGACY_SIZE 0x40000u
+#define LEGACY_CHUNKS 16
+#define LEGACY_READ_RAM 1u
+#define LEGACY_WRITE_RAM 2u
 
 struct physmem {
     uint8_t *ram;
     uint32_t ram_size;
     uint32_t a20_mask;      /* AND-ed into every physical address */
     uint32_t bus_mask;      /* the model's address bus width */
+    bool pc_layout;         /* 0xA0000-0xFFFFF is the VGA window and the ROM area, not RAM */
+    uint8_t *legacy_rom;    /* LEGACY_SIZE bytes of ROM behind 0xC0000-0xFFFFF */
+    uint8_t legacy_mode[LEGACY_CHUNKS];
     struct mem_region regions[PHYSMEM_MAX_REGIONS];
     int region_count;
     /* Decode-cache bookkeeping per 4 KiB page of RAM: which 128-byte lines hold decoded
@@ -40,11 +53,21 @@ struct physmem {
     uint32_t page_count;
 };
 
-int physmem_init(struct physmem *pm, uint32_t ram_size, uint32_t bus_mask);
+int physmem_init(struct physmem *pm, uint32_t ram_size, uint32_t bus_mask, bool pc_layout);
+/* Put ROM bytes behind part of 0xC0000-0xFFFFF (a system BIOS, a VGA BIOS). */
+int physmem_load_legacy_rom(struct physmem *pm, uint32_t base, const uint8_t *data, uint32_t size);
+/* Set how a 16 KiB chunk of the legacy area reads and writes (LEGACY_* bits). The caller
+ * flushes the TLB and the decode cache. */
+void physmem_set_legacy_mode(struct physmem *pm, unsigned chunk, uint8_t mode);
+/* Remove the region that starts at `base` (a PCI BAR moving). */
+void physmem_unmap(struct physmem *pm, uint32_t base);
 void physmem_free(struct physmem *pm);
 /* Map a region above RAM; the bytes are copied for ROM. Returns 0 or -1 when full/overlapping. */
 int physmem_map_rom(struct physmem *pm, uint32_t base, const uint8_t *data, uint32_t size,
                     const char *name);
+/* Map device memory the guest reads and writes directly (a frame buffer); not copied. */
+int physmem_map_host(struct physmem *pm, uint32_t base, uint32_t size, uint8_t *host,
+                     const char *name);
 int physmem_map_mmio(struct physmem *pm, uint32_t base, uint32_t size, mmio_read_fn rd,
                      mmio_write_fn wr, void *opaque, const char *name);
 

@@ -4,6 +4,7 @@
 #ifndef GLASS86_TLB_H
 #define GLASS86_TLB_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #define TLB_BITS 10
@@ -19,10 +20,15 @@ struct tlb_entry {
     uint32_t write_tag;
     uint8_t *host;      /* host address of the start of the page */
     uint32_t phys_page;
+    bool global;        /* survives a CR3 reload (PTE.G with CR4.PGE) */
 };
 
+/* One array for supervisor accesses (CPL 0-2 and system tables) and one for user accesses
+ * (CPL 3), so a privilege change costs nothing and U/S checks live in the tags. A third
+ * array is never filled: user code running with alignment checks on uses it, so all its
+ * accesses take the slow path, where the alignment is checked. */
 struct tlb {
-    struct tlb_entry e[TLB_SIZE];
+    struct tlb_entry e[3][TLB_SIZE];
 };
 
 #endif

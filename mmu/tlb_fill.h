@@ -10,6 +10,6 @@
 struct machine;
 
 /* Translate `lin` (raising the access's fault) and cache it. NULL for MMIO/unmapped. */
-struct tlb_entry *tlb_fill(struct machine *m, uint32_t lin, enum access_kind kind);
+struct tlb_entry *tlb_fill(struct machine *m, uint32_t lin, unsigned kind);
 
 #endif
