@@ -1,0 +1,41 @@
+# Run glass86 once and check how it ended: cmake -P expect.cmake with
+#   -DGLASS86=path -DARGS="args as one string" -DEXPECT_EXIT=n
+#   [-DSTDOUT_REGEX=re] [-DSTDERR_REGEX=re] [-DONE_LINE_STDERR=ON]
+#   [-DMAKE_FILE=path -DMAKE_SIZE=n]    create a file of n bytes first (bad-ROM tests)
+#   [-DCHECK_FILE=path -DCHECK_FILE_REGEX=re]   a file the run must have written
+# ctest's PASS_REGULAR_EXPRESSION ignores the exit code, hence this script.
+if(MAKE_FILE)
+  string(REPEAT "x" ${MAKE_SIZE} content)
+  file(WRITE ${MAKE_FILE} "${content}")
+endif()
+separate_arguments(argv UNIX_COMMAND "${ARGS}")
+execute_process(COMMAND ${GLASS86} ${argv}
+  RESULT_VARIABLE rc OUTPUT_VARIABLE out ERROR_VARIABLE err TIMEOUT 50)
+message("exit: ${rc}\n--- stdout ---\n${out}--- stderr ---\n${err}--------------")
+
+set(failed "")
+if(NOT rc STREQUAL EXPECT_EXIT)
+  string(APPEND failed "exit code ${rc}, expected ${EXPECT_EXIT}; ")
+endif()
+if(DEFINED STDOUT_REGEX AND NOT STDOUT_REGEX STREQUAL "" AND NOT out MATCHES "${STDOUT_REGEX}")
+  string(APPEND failed "stdout does not match '${STDOUT_REGEX}'; ")
+endif()
+if(DEFINED STDERR_REGEX AND NOT STDERR_REGEX STREQUAL "" AND NOT err MATCHES "${STDERR_REGEX}")
+  string(APPEND failed "stderr does not match '${STDERR_REGEX}'; ")
+endif()
+if(ONE_LINE_STDERR)
+  string(REGEX MATCHALL "\n" newlines "${err}")
+  list(LENGTH newlines n)
+  if(NOT n EQUAL 1 OR NOT err MATCHES "\n$")
+    string(APPEND failed "stderr should be exactly one line; ")
+  endif()
+endif()
+if(CHECK_FILE)
+  file(READ ${CHECK_FILE} written)
+  if(NOT written MATCHES "${CHECK_FILE_REGEX}")
+    string(APPEND failed "${CHECK_FILE} does not match '${CHECK_FILE_REGEX}'; ")
+  endif()
+endif()
+if(failed)
+  message(FATAL_ERROR "${failed}")
+endif()

@@ -1,0 +1,155 @@
+/* Command-line parsing. Each option takes "--name value" or "--name=value"; numbers are
+ * checked completely, so "-m 32x" is an error rather than 32. */
+#include "frontend/options.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#ifndef GLASS86_VERSION
+#define GLASS86_VERSION "unknown"
+#endif
+
+static void print_usage(FILE *out)
+{
+    fprintf(out,
+            "Usage: glass86 [options]\n"
+            "Run an x86 PC guest. Without --bios, runs the demo ROM roms/hello.bin.\n"
+            "\n"
+            "  --cpu MODEL            8086, 286, 386, 486 or p6 (default p6)\n"
+            "  -m MB                  RAM in MiB, optionally with an M or G suffix (default 32;\n"
+            "                         capped at 640 KiB on the 8086, 15 MiB on the 286)\n"
+            "  --bios FILE            raw ROM image (up to 1 MiB), mapped at the top of the\n"
+            "                         address space and its last 128 KiB below 1 MiB\n"
+            "  --display none         no window (the only display so far)\n"
+            "  --debugcon stdio|none|FILE\n"
+            "                         where bytes written to port 0xE9 go (default stdio)\n"
+            "  --max-instructions N   stop after N instructions (k, M, G suffixes: x1000)\n"
+            "  --stats                print MIPS and decode-cache statistics at the end\n"
+            "  --check-dcache         re-check cached code bytes on every block (slow, debug)\n"
+            "  --help                 show this help\n"
+            "  --version              show the version\n"
+            "\n"
+            "Exit status: the byte the guest wrote to port 0xF4; 1 for a usage or setup\n"
+            "error; 2 when --max-instructions ran out; 3 when the guest halted for good;\n"
+            "4 on a triple fault.\n");
+}
+
+/* A whole unsigned decimal number with an optional suffix from `suffixes` (each char
+ * multiplies by the matching entry of `mult`). */
+static bool parse_u64(const char *s, const char *suffixes, const uint64_t *mult, uint64_t *out)
+{
+    if (*s < '0' || *s > '9')
+        return false;
+    errno = 0;
+    char *end;
+    unsigned long long v = strtoull(s, &end, 10);
+    if (errno != 0)
+        return false;
+    uint64_t scale = 1;
+    if (*end != '\0') {
+        const char *p = strchr(suffixes, *end);
+        if (!p || end[1] != '\0')
+            return false;
+        scale = mult[p - suffixes];
+    }
+    if (v > UINT64_MAX / scale)
+        return false;
+    *out = (uint64_t)v * scale;
+    return true;
+}
+
+/* Split "--name=value" / "--name value"; returns the value or NULL when missing. */
+static const char *option_value(int argc, char **argv, int *i, const char *eq)
+{
+    if (eq)
+        return eq + 1;
+    if (*i + 1 >= argc)
+        return NULL;
+    return argv[++*i];
+}
+
+enum options_result options_parse(int argc, char **argv, struct options *o, FILE *out,
+                                  char *err, size_t errlen)
+{
+    *o = (struct options){ .model = CPU_P6, .ram_mib = 32, .debugcon = "stdio" };
+    static const uint64_t ram_mult[] = { 1, 1024 };
+    static const uint64_t count_mult[] = { 1000, 1000000, 1000000000 };
+
+    for (int i = 1; i < argc; i++) {
+        const char *arg = argv[i];
+        if (strcmp(arg, "--help") == 0 || strcmp(arg, "-h") == 0) {
+            print_usage(out);
+            return OPTIONS_EXIT;
+        }
+        if (strcmp(arg, "--version") == 0) {
+            fprintf(out, "glass86 %s\n", GLASS86_VERSION);
+            return OPTIONS_EXIT;
+        }
+        if (strcmp(arg, "--stats") == 0) {
+            o->stats = true;
+            continue;
+        }
+        if (strcmp(arg, "--check-dcache") == 0) {
+            o->check_dcache = true;
+            continue;
+        }
+
+        /* Options with a value. */
+        const char *eq = strncmp(arg, "--", 2) == 0 ? strchr(arg, '=') : NULL;
+        size_t name_len = eq ? (size_t)(eq - arg) : strlen(arg);
+#define IS(name) (name_len == strlen(name) && strncmp(arg, name, name_len) == 0)
+        if (!(IS("--cpu") || IS("-m") || IS("--bios") || IS("--display") || IS("--debugcon") ||
+              IS("--max-instructions"))) {
+            snprintf(err, errlen, "unknown option '%s' (try --help)", arg);
+            return OPTIONS_ERROR;
+        }
+        const char *val = option_value(argc, argv, &i, eq);
+        if (!val) {
+            snprintf(err, errlen, "option '%s' needs a value", arg);
+            return OPTIONS_ERROR;
+        }
+        uint64_t n;
+        if (IS("--cpu")) {
+            const struct cpu_model_info *info = cpu_model_by_name(val);
+            if (!info) {
+                snprintf(err, errlen, "unknown CPU model '%s' (8086, 286, 386, 486 or p6)", val);
+                return OPTIONS_ERROR;
+            }
+            o->model = info->id;
+        } else if (IS("-m")) {
+            if (!parse_u64(val, "MG", ram_mult, &n) || n == 0 || n > 4096) {
+                snprintf(err, errlen, "-m wants a RAM size from 1 to 4096 MiB, not '%s'", val);
+                return OPTIONS_ERROR;
+            }
+            o->ram_mib = (uint32_t)n;
+            o->ram_given = true;
+        } else if (IS("--bios")) {
+            o->bios = val;
+        } else if (IS("--display")) {
+            if (strcmp(val, "sdl") == 0) {
+                snprintf(err, errlen, "--display sdl is not available yet: the window arrives "
+                                      "with the SDL frontend; use --display none");
+                return OPTIONS_ERROR;
+            }
+            if (strcmp(val, "none") != 0) {
+                snprintf(err, errlen, "unknown display '%s' (only 'none' so far)", val);
+                return OPTIONS_ERROR;
+            }
+        } else if (IS("--debugcon")) {
+            if (*val == '\0') {
+                snprintf(err, errlen, "--debugcon wants stdio, none or a file name");
+                return OPTIONS_ERROR;
+            }
+            o->debugcon = val;
+        } else { /* --max-instructions */
+            if (!parse_u64(val, "kMG", count_mult, &n) || n == 0) {
+                snprintf(err, errlen, "--max-instructions wants a positive count, not '%s'", val);
+                return OPTIONS_ERROR;
+            }
+            o->max_instructions = n;
+        }
+#undef IS
+    }
+    return OPTIONS_RUN;
+}

@@ -1,0 +1,31 @@
+/* The glass86 command line, in QEMU's conventions where QEMU has one (-m, --bios,
+ * --display, --debugcon, --cpu), parsed into one plain struct. */
+#ifndef GLASS86_OPTIONS_H
+#define GLASS86_OPTIONS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "cpu/models.h"
+
+struct options {
+    enum cpu_model_id model;
+    uint32_t ram_mib;
+    bool ram_given;              /* -m was on the command line */
+    const char *bios;            /* NULL: the demo ROM next to the executable */
+    const char *debugcon;        /* "stdio", "none" or a file name */
+    uint64_t max_instructions;   /* 0: no bound */
+    bool stats;
+    bool check_dcache;
+};
+
+enum options_result { OPTIONS_RUN, OPTIONS_EXIT, OPTIONS_ERROR };
+
+/* Parse argv. OPTIONS_EXIT: --help or --version was printed to `out`, exit 0.
+ * OPTIONS_ERROR: a one-line reason is in err. */
+enum options_result options_parse(int argc, char **argv, struct options *o, FILE *out,
+                                  char *err, size_t errlen);
+
+#endif
