@@ -35,10 +35,18 @@ void machine_request_stop(struct machine *m)
     cpu_signal(&m->cpu, EV_STOP);
 }
 
+/* Instructions retired plus instruction-times skipped in HLT: the budget is spent in
+ * virtual time, so a guest idling with a periodic timer armed still comes back. */
+static uint64_t virtual_insns(const struct machine *m)
+{
+    return m->cpu.icount + m->sched.idle_insns;
+}
+
 enum run_result machine_run(struct machine *m, uint64_t max_insns)
 {
     struct cpu *c = &m->cpu;
-    uint64_t end = max_insns > UINT64_MAX - c->icount ? UINT64_MAX : c->icount + max_insns;
+    uint64_t start = virtual_insns(m);
+    uint64_t end = max_insns > UINT64_MAX - start ? UINT64_MAX : start + max_insns;
     for (;;) {
         sched_run_due(m);
         if (m->exit_requested)
@@ -47,11 +55,12 @@ enum run_result machine_run(struct machine *m, uint64_t max_insns)
             m->stop_requested = 0;
             return RUN_STOPPED;
         }
-        if (c->icount >= end)
+        uint64_t now = virtual_insns(m);
+        if (now >= end)
             return RUN_BUDGET;
         uint64_t slice = sched_insns_until_next(m);
-        if (slice > end - c->icount)
-            slice = end - c->icount;
+        if (slice > end - now)
+            slice = end - now;
         if (m->sched.realtime && slice > 1000000)
             slice = 1000000; /* look at the host clock now and then */
         if (slice == 0)
@@ -70,8 +79,13 @@ enum run_result machine_run(struct machine *m, uint64_t max_insns)
              * or no timer left to raise one, it never wakes. */
             if (!(c->eflags & FLAG_IF) && !m->nmi_pending)
                 return RUN_HALTED;
-            if (!sched_skip_to_next(m))
+            if (!m->sched.armed)
                 return RUN_HALTED;
+            /* Skip to the next deadline, but not past the budget. */
+            {
+                uint64_t skip = sched_insns_until_next(m), left = end - virtual_insns(m);
+                m->sched.idle_insns += skip < left ? skip : left;
+            }
             break;
         }
         if (m->sched.realtime)
