@@ -71,13 +71,13 @@ static const struct insn *decode_uncached(struct machine *m, bool code32, unsign
 {
     struct cpu *c = &m->cpu;
     const struct segment *cs = &c->seg[SEG_CS];
-    uint8_t buf[32];
+    uint8_t buf[4096]; /* an 8086 instruction may carry any number of prefixes */
     unsigned got = 0, cap = c->model->max_insn_len ? c->model->max_insn_len + 1u : sizeof buf;
     struct insn *out = &m->dcache.scratch;
     while (decode_insn(&m->decoder, buf, got, code32, out) == DECODE_NEED_MORE) {
         if (got == cap) {
             out->fn = op_too_long;
-            out->len = (uint8_t)got;
+            out->len = (uint16_t)got;
             break;
         }
         uint32_t off = c->eip + got;
@@ -127,7 +127,7 @@ const struct insn *dcache_get_block(struct machine *m, unsigned *count)
     uint32_t gen = phys < pm->ram_size ? pm->page_gen[phys >> 12] : 0;
     struct dblock *blk = &dc->table[dcache_slot(phys, code32)];
     if (blk->phys == phys && blk->mode == code32 && blk->epoch == dc->epoch && blk->gen == gen &&
-        (uint64_t)eip + blk->bytes - 1 <= cs->limit) {
+        (uint64_t)eip + blk->bytes - 1 <= dcache_code_limit(cs, code32)) {
         c->stats.block_hits++;
         if (m->config.check_dcache && fnv1a(host, blk->bytes) != blk->hash) {
             fprintf(stderr, "glass86: decode cache holds stale code at physical %08x "

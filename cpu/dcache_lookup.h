@@ -13,6 +13,13 @@ static inline uint32_t dcache_slot(uint32_t phys, unsigned mode)
     return ((phys ^ (mode << 31)) * 0x9E3779B1u) >> (32 - DCACHE_HASH_BITS);
 }
 
+/* The last offset a cached block may cover: the CS limit, and in 16-bit code also 0xFFFF,
+ * where IP wraps (a block decoded at another CS:IP may run past it). */
+static inline uint32_t dcache_code_limit(const struct segment *cs, unsigned mode)
+{
+    return (mode || cs->limit < 0xFFFF) ? cs->limit : 0xFFFF;
+}
+
 static inline const struct insn *dcache_lookup(struct machine *m, unsigned *count)
 {
     struct cpu *c = &m->cpu;
@@ -26,7 +33,7 @@ static inline const struct insn *dcache_lookup(struct machine *m, unsigned *coun
         const struct dblock *blk = &m->dcache.table[dcache_slot(phys, mode)];
         uint32_t gen = phys < m->mem.ram_size ? m->mem.page_gen[phys >> 12] : 0;
         if (blk->phys == phys && blk->gen == gen && blk->epoch == m->dcache.epoch &&
-            blk->mode == mode && (uint64_t)eip + blk->bytes - 1 <= cs->limit &&
+            blk->mode == mode && (uint64_t)eip + blk->bytes - 1 <= dcache_code_limit(cs, mode) &&
             !m->config.check_dcache) {
             c->eip = eip;
             c->stats.block_hits++;

@@ -222,7 +222,7 @@ enum decode_status decode_insn(const struct decoder_table *t, const uint8_t *byt
         attr |= A_SEGOVR;
     out->seg = (uint8_t)(seg_override >= 0 ? seg_override : default_seg);
     out->attr = attr;
-    out->len = (uint8_t)cur.pos;
+    out->len = (uint16_t)cur.pos;
     out->def = (uint16_t)(d - opcode_table);
     out->fn = d->fn[(op32 ? 2 : 0) + (mem ? 1 : 0)];
 

@@ -31,7 +31,7 @@ struct insn {
     uint32_t imm;       /* immediate, relative target offset or moffs */
     uint32_t disp;      /* ModRM displacement; second immediate of ENTER and far pointers */
     uint16_t def;       /* index of its row in the opcode table (names, flags, traits) */
-    uint8_t len;        /* length in bytes, prefixes included */
+    uint16_t len;       /* length in bytes, prefixes included (the 8086 has no limit) */
     uint8_t opcode;     /* last opcode byte (condition codes, register-in-opcode forms) */
     uint8_t reg;        /* ModRM.reg, or the register encoded in the opcode */
     uint8_t rm;         /* ModRM.rm register when A_MEM is clear */
