@@ -7,6 +7,7 @@
 
 #include <stdbool.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #include "machine/state.h"
 
@@ -20,6 +21,9 @@ struct device_ops {
     /* Load a state saved with `version`; false when the version is unknown. */
     bool (*load)(void *dev, struct state_buf *in, uint32_t version);
     void (*destroy)(void *dev);
+    /* Optional: the registers and internal state, a few lines of text for the debugger's
+     * `info device NAME`. NULL: the debugger says it has no details. */
+    void (*dump)(void *dev, FILE *out);
 };
 
 #endif

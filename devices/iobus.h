@@ -26,11 +26,17 @@ struct io_handler {
 
 #define IOBUS_MAX_HANDLERS 255
 
+/* Sees every port access the CPU makes, once per IN/OUT (before any splitting), after
+ * the device has answered: the debugger's I/O breakpoints. */
+typedef void (*io_hook_fn)(void *opaque, uint16_t port, unsigned size, uint32_t value, bool write);
+
 struct iobus {
     struct io_handler handlers[IOBUS_MAX_HANDLERS];
     int handler_count;
     uint8_t owner[65536];          /* index + 1 into handlers, 0 = nobody */
     uint8_t warned[65536 / 8];     /* unknown ports already logged */
+    io_hook_fn hook;               /* NULL unless a debugger watches ports */
+    void *hook_opaque;
 };
 
 void iobus_init(struct iobus *bus);

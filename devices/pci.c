@@ -25,9 +25,15 @@ static struct pci_function *addressed(struct pci_bus *bus, unsigned *reg)
     return bus->fn[(a >> 8) & 0xFF];
 }
 
+/* 0xCF9, a byte-wide register inside the dword at 0xCF8, is the PIIX3's reset control
+ * (82371SB datasheet, 4.1.12): setting RST_CPU (bit 2) resets the system. */
+#define PCI_RESET_CONTROL 0xCF9
+
 static uint32_t config_read(void *opaque, uint16_t port, unsigned size)
 {
     struct pci_bus *bus = opaque;
+    if (port == PCI_RESET_CONTROL && size == 1)
+        return bus->reset_control;
     if (port < 0xCFC) {
         /* 0xCF8 is only the address register when read as a dword. */
         return size == 4 ? bus->config_address : 0xFFFFFFFFu;
@@ -46,6 +52,13 @@ static uint32_t config_read(void *opaque, uint16_t port, unsigned size)
 static void config_write(void *opaque, uint16_t port, uint32_t value, unsigned size)
 {
     struct pci_bus *bus = opaque;
+    if (port == PCI_RESET_CONTROL && size == 1) {
+        bool reset = (value & 0x4) && !(bus->reset_control & 0x4);
+        bus->reset_control = (uint8_t)(value & 0x0A);
+        if (reset)
+            machine_request_reset(bus->m);
+        return;
+    }
     if (port < 0xCFC) {
         if (size == 4)
             bus->config_address = value & 0x80FFFFFCu;
@@ -84,8 +97,12 @@ struct pci_bus *pci_bus_create(struct machine *m)
 void pci_function_init(struct pci_function *f, const char *name, uint16_t vendor, uint16_t device,
                        uint8_t revision, uint32_t class_code)
 {
+    /* Everything but the owner's hooks starts clear: BARs, ROM, the INTx level. */
     memset(f->config, 0, sizeof f->config);
     memset(f->wmask, 0, sizeof f->wmask);
+    memset(f->bar, 0, sizeof f->bar);
+    memset(&f->rom, 0, sizeof f->rom);
+    f->intx = false;
     f->name = name;
     pci_set16(f, 0x00, vendor);
     pci_set16(f, 0x02, device);
@@ -128,7 +145,7 @@ void pci_set_bar_io(struct pci_function *f, unsigned index, uint32_t size, io_re
     *b = (struct pci_bar){ .size = size, .io = true, .io_read = rd, .io_write = wr,
                            .io_sizes = sizes, .opaque = opaque };
     pci_set32(f, PCI_BAR0 + 4 * index, 0x1);
-    set_bar_wmask(f, PCI_BAR0 + 4 * index, ~(size - 1) & 0xFFFCu);
+    set_bar_wmask(f, PCI_BAR0 + 4 * index, ~(size - 1) & 0xFFFFFFFCu); /* as QEMU: SeaBIOS sizes all 32 bits */
 }
 
 void pci_set_bar_mem(struct pci_function *f, unsigned index, uint32_t size, uint8_t *host,

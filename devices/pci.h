@@ -52,6 +52,7 @@ struct pci_bus {
     struct machine *m;
     struct pci_function *fn[PCI_MAX_FUNCTIONS];
     uint32_t config_address;
+    uint8_t reset_control;    /* 0xCF9 */
     uint8_t pirq_count[4];    /* devices asserting each of PIRQA-D (wired-OR) */
     /* The ISA bridge routes PIRQA-D to ISA IRQs (PIIX3 PIRQRC registers). */
     void (*route_pirq)(void *opaque, unsigned pirq, bool level);

@@ -58,7 +58,12 @@ void machine_destroy(struct machine *m)
 
 void machine_reset(struct machine *m)
 {
+    /* Virtual time is instructions retired: it must not go back, or armed timers would
+     * lie far in the future. */
+    uint64_t icount = m->cpu.icount;
     cpu_reset(m);
+    m->cpu.icount = icount;
+    m->reset_requested = false;
     tlb_flush(m);
     dcache_flush(m);
     m->mem.a20_mask = 0xFFFFFFFFu;
@@ -100,6 +105,12 @@ void machine_set_irq(struct machine *m, unsigned line, bool level)
 void machine_intr_changed(struct machine *m)
 {
     cpu_signal(&m->cpu, EV_IRQ);
+}
+
+void machine_request_reset(struct machine *m)
+{
+    m->reset_requested = true;
+    cpu_signal(&m->cpu, EV_STOP);
 }
 
 void machine_raise_nmi(struct machine *m)

@@ -16,6 +16,7 @@
 #include "machine/sched.h"
 #include "mmu/physmem.h"
 #include "mmu/tlb.h"
+#include "mmu/watch.h"
 
 struct machine_config {
     enum cpu_model_id model;
@@ -41,7 +42,7 @@ struct interrupt_controller {
     bool (*intr_pending)(void *opaque);
     uint8_t (*acknowledge)(void *opaque);
 };
-#define MACHINE_MAX_DEVICES 32
+#define MACHINE_MAX_DEVICES 64
 
 struct pci_bus;
 
@@ -60,15 +61,25 @@ struct machine {
     struct device_instance devices[MACHINE_MAX_DEVICES];
     int device_count;
     volatile int stop_requested; /* machine_request_stop() */
+    bool reset_requested;  /* machine_request_reset(): a hard reset at the next boundary */
     int exit_status;       /* set by the exit device (port 0xF4) */
     bool exit_requested;
+    /* Debugger support (frontend/debugger.h). Both cost nothing while unused: the
+     * watchpoints are looked at only on the memory slow path when armed, the interrupt
+     * hook is one NULL test per interrupt delivered. */
+    struct watchset watch;
+    void (*interrupt_hook)(void *opaque, int vector, uint32_t error_code, bool software);
+    void *interrupt_hook_opaque;
 };
 
 /* Create a machine; on failure returns NULL and writes a one-line reason to err. */
 struct machine *machine_create(const struct machine_config *cfg, char *err, size_t errlen);
 void machine_destroy(struct machine *m);
-/* Power-on reset: CPU, TLB, decode cache; RAM is kept. */
+/* Power-on reset: CPU, TLB, decode cache and devices; RAM and virtual time are kept. */
 void machine_reset(struct machine *m);
+/* A hard reset asked for by the guest (PCI reset control, a triple fault with reboot):
+ * done by machine_run() once the current instruction has finished. */
+void machine_request_reset(struct machine *m);
 
 /* Attach a device so it is reset, saved and destroyed with the machine. 0, or -1 if full. */
 int machine_add_device(struct machine *m, const struct device_ops *ops, void *dev);

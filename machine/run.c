@@ -49,6 +49,10 @@ enum run_result machine_run(struct machine *m, uint64_t max_insns)
     uint64_t end = max_insns > UINT64_MAX - start ? UINT64_MAX : start + max_insns;
     for (;;) {
         sched_run_due(m);
+        if (m->reset_requested) {
+            machine_log(m, "the guest reset the machine");
+            machine_reset(m);
+        }
         if (m->exit_requested)
             return RUN_EXIT;
         if (m->stop_requested) {
@@ -73,7 +77,7 @@ enum run_result machine_run(struct machine *m, uint64_t max_insns)
         case STOP_REQUESTED:
             if (m->exit_requested)
                 return RUN_EXIT;
-            break;
+            break; /* a stop or reset request: the top of the loop looks */
         case STOP_HALTED:
             /* Only an interrupt wakes a halted CPU: with IF clear (and no NMI to come)
              * or no timer left to raise one, it never wakes. */

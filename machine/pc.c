@@ -1,0 +1,245 @@
+/* Building the PC board (see pc.h). The order follows the hardware's dependencies: the
+ * interrupt controllers before anything that raises an IRQ, the PIT before port 0x61, the
+ * DMA controller before the floppy controller, the PCI bus (host bridge) before its
+ * functions, the disks before the CMOS that describes them, and the firmware last, with
+ * one machine reset at the end as at power-on. */
+#include "machine/pc.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "bios/cmos_setup.h"
+#include "devices/block.h"
+#include "devices/chardev.h"
+#include "devices/debugcon.h"
+#include "devices/device.h"
+#include "devices/dma8237.h"
+#include "devices/exitport.h"
+#include "devices/fdc.h"
+#include "devices/fw_cfg.h"
+#include "devices/fwdebug.h"
+#include "devices/i440fx.h"
+#include "devices/i8042.h"
+#include "devices/ide.h"
+#include "devices/pic.h"
+#include "devices/piix3.h"
+#include "devices/pit.h"
+#include "devices/port61.h"
+#include "devices/port92.h"
+#include "devices/post.h"
+#include "devices/ps2kbd.h"
+#include "devices/ps2mouse.h"
+#include "devices/rtc.h"
+#include "devices/uart16550.h"
+#include "devices/vga.h"
+#include "machine/machine.h"
+
+#define PC_BOARD_NAME "pc-board"
+
+/* The board record is a device of its own so that machine_find_device() finds it; it has
+ * no registers, so nothing to reset or save. */
+static void board_save(void *dev, struct state_buf *out)
+{
+}
+
+static bool board_load(void *dev, struct state_buf *in, uint32_t version)
+{
+    return version == 1;
+}
+
+static void board_destroy(void *dev)
+{
+    free(dev);
+}
+
+static const struct device_ops board_ops = {
+    .name = PC_BOARD_NAME,
+    .state_version = 1,
+    .save = board_save,
+    .load = board_load,
+    .destroy = board_destroy,
+};
+
+struct pc_board *pc_board(struct machine *m)
+{
+    return machine_find_device(m, PC_BOARD_NAME);
+}
+
+int pc_shutdown_flush(struct machine *m)
+{
+    return block_flush_all(m);
+}
+
+static bool check_config(const struct pc_config *cfg, char *err, size_t errlen)
+{
+    const struct cpu_model_info *info = cpu_model_get(cfg->model);
+    if (!info || info->address_mask != 0xFFFFFFFFu) {
+        snprintf(err, errlen, "the PC board needs a 386 or later CPU (PCI and the BIOS run "
+                 "32-bit code)");
+        return false;
+    }
+    if (cfg->ram_bytes < (1u << 20) || cfg->ram_bytes > (3072u << 20)) {
+        snprintf(err, errlen, "the PC board takes 1 MiB to 3 GiB of RAM, not %u KiB",
+                 cfg->ram_bytes >> 10);
+        return false;
+    }
+    uint16_t nibbles;
+    if (cfg->boot_order && cmos_boot_nibbles(cfg->boot_order, &nibbles) != 0) {
+        snprintf(err, errlen, "boot order '%s' is not up to three of a (floppy), c (hard "
+                 "disk), d (CD-ROM)", cfg->boot_order);
+        return false;
+    }
+    return true;
+}
+
+/* Open the drives' images and put them on the IDE channels and the floppy controller. */
+static bool attach_disks(struct machine *m, struct pc_board *b, const struct pc_config *cfg,
+                         struct cmos_config *cmos, char *err, size_t errlen)
+{
+    struct block_options opt = { .snapshot = cfg->snapshot };
+    for (unsigned k = 0; k < PC_IDE_DRIVES; k++) {
+        const struct pc_ide_drive *d = &cfg->ide[k];
+        unsigned channel = k / 2, unit = k % 2;
+        struct block_dev *blk = NULL;
+        if (d->path) {
+            blk = block_open(m, d->path, d->cdrom ? BLOCK_CD : BLOCK_HD, &opt, err, errlen);
+            if (!blk)
+                return false;
+        }
+        if (d->cdrom) {
+            if (ide_attach_cdrom(b->ide, channel, unit, blk, err, errlen) != 0)
+                return false;
+        } else if (blk) {
+            if (ide_attach_disk(b->ide, channel, unit, blk, err, errlen) != 0)
+                return false;
+            cmos->disk[k].present = ide_get_geometry(b->ide, channel, unit, &cmos->disk[k].cylinders,
+                                                     &cmos->disk[k].heads, &cmos->disk[k].sectors);
+        }
+    }
+    for (unsigned k = 0; k < PC_FLOPPIES; k++) {
+        if (!cfg->floppy[k])
+            continue;
+        struct block_dev *blk = block_open(m, cfg->floppy[k], BLOCK_FLOPPY, &opt, err, errlen);
+        if (!blk || fdc_attach(b->fdc, k, FDC_DRIVE_NONE, blk, err, errlen) != 0)
+            return false;
+        cmos->floppy_type[k] = (uint8_t)fdc_drive_type(b->fdc, k);
+    }
+    return true;
+}
+
+/* The serial backends: the machine owns every one from here on. Ports without a backend
+ * are left out, as a PC without that card. */
+static bool attach_serial(struct machine *m, struct pc_board *b, struct chardev **cds,
+                          const struct pc_config *cfg, char *err, size_t errlen)
+{
+    for (unsigned k = 0; k < PC_SERIAL_PORTS; k++) {
+        if (!cds[k] && cfg->serial[k]) {
+            cds[k] = chardev_open(cfg->serial[k], err, errlen);
+            if (!cds[k])
+                return false;
+        }
+    }
+    for (unsigned k = 0; k < PC_SERIAL_PORTS; k++) {
+        if (!cds[k])
+            continue;
+        struct chardev *cd = cds[k];
+        cds[k] = NULL; /* the UART owns it now, even if its creation fails */
+        b->uart[k] = uart16550_create_com(m, k + 1, cd);
+        if (!b->uart[k]) {
+            snprintf(err, errlen, "cannot create the serial port COM%u", k + 1);
+            return false;
+        }
+    }
+    return true;
+}
+
+static bool build(struct machine *m, struct pc_board *b, const struct pc_config *cfg,
+                  struct chardev **cds, const struct firmware *fw, char *err, size_t errlen)
+{
+    const char *what = NULL;
+    if (!(b->pic = pic_create(m)))
+        what = "the interrupt controllers";
+    else if (!(b->pit = pit_create(m)) || !port61_create(m, b->pit))
+        what = "the timer";
+    else if (!(b->rtc = rtc_create(m, cfg->rtc_fixed ? cfg->rtc_base : 0, !cfg->rtc_fixed)))
+        what = "the real-time clock";
+    else if (!post_create(m, false) || !port92_create(m))
+        what = "ports 0x80 and 0x92";
+    else if (!(b->dma = dma8237_create(m)) || !(b->fdc = fdc_create(m, b->dma)))
+        what = "the DMA and floppy controllers";
+    else if (!(b->kbc = i8042_create(m)) ||
+             !(b->kbd = ps2kbd_create(m, i8042_port(b->kbc, I8042_KBD))) ||
+             !(b->mouse = ps2mouse_create(m, i8042_port(b->kbc, I8042_AUX))))
+        what = "the keyboard controller";
+    if (what) {
+        snprintf(err, errlen, "cannot create %s (out of memory or device table full)", what);
+        return false;
+    }
+    if (!attach_serial(m, b, cds, cfg, err, errlen))
+        return false;
+    if (!i440fx_create(m) || !(b->ide = ide_create(m)) || !piix3_create(m, b->ide))
+        what = "the PCI chipset";
+    else if (!(b->vga = vga_create(m, m->pci, fw->vgabios, fw->vgabios_size)))
+        what = "the VGA";
+    else if (!(b->fw_cfg = fw_cfg_create(m)))
+        what = "fw_cfg";
+    else if ((cfg->debugcon && debugcon_attach(m, cfg->debugcon) != 0) || exitport_attach(m) != 0 ||
+             fwdebug_attach(m, cfg->firmware_log) != 0)
+        what = "the debug ports";
+    if (what) {
+        snprintf(err, errlen, "cannot create %s (out of memory or device table full)", what);
+        return false;
+    }
+
+    struct cmos_config cmos = {
+        .ram_bytes = cfg->ram_bytes,
+        .boot_order = cfg->boot_order ? cfg->boot_order : "cad",
+        .floppy_sig_check = true,
+        .fpu = (m->cpu.model->cpuid_features & CPUID_FPU) != 0,
+        .cpus = 1,
+    };
+    if (!attach_disks(m, b, cfg, &cmos, err, errlen) ||
+        pc_fw_cfg_setup(b->fw_cfg, cfg, err, errlen) != 0 ||
+        firmware_map(m, fw, err, errlen) != 0)
+        return false;
+    cmos_setup(b->rtc, &cmos);
+    return true;
+}
+
+struct machine *pc_create(const struct pc_config *cfg, char *err, size_t errlen)
+{
+    /* Until the UARTs own them, the serial backends handed in are ours to close. */
+    struct chardev *cds[PC_SERIAL_PORTS];
+    memcpy(cds, cfg->serial_dev, sizeof cds);
+    struct machine *m = NULL;
+    struct firmware fw = { 0 };
+    if (!check_config(cfg, err, errlen) ||
+        firmware_load(&fw, cfg->firmware, cfg->bios_path, cfg->vgabios_path, err, errlen) != 0)
+        goto fail;
+    struct machine_config mc = {
+        .model = cfg->model, .ram_bytes = cfg->ram_bytes, .ips = cfg->ips, .pc_layout = true,
+        .check_dcache = cfg->check_dcache, .log = cfg->log, .quiet = cfg->quiet,
+    };
+    m = machine_create(&mc, err, errlen);
+    if (!m)
+        goto fail;
+    m->sched.realtime = cfg->clock == PC_CLOCK_REALTIME;
+    struct pc_board *b = calloc(1, sizeof *b);
+    if (!b || machine_add_device(m, &board_ops, b) != 0) {
+        free(b);
+        snprintf(err, errlen, "out of memory for the PC board");
+        goto fail;
+    }
+    if (!build(m, b, cfg, cds, &fw, err, errlen))
+        goto fail;
+    firmware_free(&fw); /* the ROM regions and the VGA hold their own copies */
+    /* Power-on: every device to its reset state, the CPU at the reset vector. */
+    machine_reset(m);
+    return m;
+fail:
+    for (unsigned k = 0; k < PC_SERIAL_PORTS; k++)
+        chardev_close(cds[k]);
+    firmware_free(&fw);
+    machine_destroy(m);
+    return NULL;
+}

@@ -1,0 +1,113 @@
+/* What the PC board tells the firmware through fw_cfg, item for item as QEMU's i440FX
+ * machine does (hw/i386/fw_cfg.c fw_cfg_arch_create, hw/nvram/fw_cfg.c, hw/i386/pc.c
+ * pc_memory_init; SeaBIOS src/fw/paravirt.c and src/boot.c are the reader). */
+#include <stdio.h>
+#include <string.h>
+
+#include "devices/fw_cfg.h"
+#include "machine/pc.h"
+
+#define E820_RAM 1
+
+/* One e820 entry as QEMU stores it: {le64 address, le64 length, le32 type}, packed. */
+static void put_e820(uint8_t *p, uint64_t addr, uint64_t len, uint32_t type)
+{
+    for (unsigned k = 0; k < 8; k++) {
+        p[k] = (uint8_t)(addr >> (8 * k));
+        p[8 + k] = (uint8_t)(len >> (8 * k));
+    }
+    for (unsigned k = 0; k < 4; k++)
+        p[16 + k] = (uint8_t)(type >> (8 * k));
+}
+
+/* Append one device path to the bootorder list, separated by newlines. */
+static int add_path(char *buf, size_t cap, size_t *len, const char *path)
+{
+    int n = snprintf(buf + *len, cap - *len, "%s%s", *len ? "\n" : "", path);
+    if (n < 0 || (size_t)n >= cap - *len)
+        return -1;
+    *len += (size_t)n;
+    return 0;
+}
+
+/* SeaBIOS's names for the drives (src/boot.c bootprio_find_*): the PIIX3 IDE function is
+ * PCI 00:01.1, its ISA bridge 00:01.0 with the floppy controller at 0x3F0. */
+static int boot_paths(const struct pc_config *cfg, char *buf, size_t cap, size_t *len)
+{
+    const char *order = cfg->boot_order ? cfg->boot_order : "cad";
+    bool floppies_done = false;
+    for (const char *p = order; *p; p++) {
+        char path[80];
+        if (*p == 'a' || *p == 'b') {
+            if (floppies_done)
+                continue;
+            floppies_done = true;
+            for (unsigned k = 0; k < PC_FLOPPIES; k++) {
+                if (!cfg->floppy[k])
+                    continue;
+                snprintf(path, sizeof path, "/pci@i0cf8/isa@1/fdc@03f0/floppy@%u", k);
+                if (add_path(buf, cap, len, path) != 0)
+                    return -1;
+            }
+            continue;
+        }
+        bool want_cd = *p == 'd';
+        if (*p != 'c' && *p != 'd')
+            continue;
+        for (unsigned k = 0; k < PC_IDE_DRIVES; k++) {
+            const struct pc_ide_drive *d = &cfg->ide[k];
+            bool is_cd = d->cdrom, is_hd = !d->cdrom && d->path;
+            if (want_cd ? !is_cd : !is_hd)
+                continue;
+            snprintf(path, sizeof path, "/pci@i0cf8/ide@1,1/drive@%u/disk@%u", k / 2, k % 2);
+            if (add_path(buf, cap, len, path) != 0)
+                return -1;
+        }
+    }
+    return 0;
+}
+
+int pc_fw_cfg_setup(struct fw_cfg *fw, const struct pc_config *cfg, char *err, size_t errlen)
+{
+    const char *order = cfg->boot_order ? cfg->boot_order : "cad";
+    uint8_t uuid[16] = { 0 };
+    /* NUMA: a node count of 0, then one (zero) node number per possible CPU. */
+    uint8_t numa[16] = { 0 };
+    /* etc/e820: QEMU lists all RAM below 4 GiB as one block from 0; the BIOS carves out
+     * the EBDA, the VGA window and the ROM area itself, and SeaBIOS skips RAM entries
+     * below the size it took from the CMOS. */
+    uint8_t e820[20];
+    put_e820(e820, 0, cfg->ram_bytes, E820_RAM);
+    char paths[1024];
+    size_t plen = 0;
+    int r = 0;
+    r |= fw_cfg_add_bytes(fw, FW_CFG_UUID, uuid, sizeof uuid);
+    r |= fw_cfg_add_i64(fw, FW_CFG_RAM_SIZE, cfg->ram_bytes);
+    r |= fw_cfg_add_i16(fw, FW_CFG_NOGRAPHIC, 0);
+    r |= fw_cfg_add_i16(fw, FW_CFG_NB_CPUS, 1);
+    r |= fw_cfg_add_i16(fw, FW_CFG_MAX_CPUS, 1);
+    r |= fw_cfg_add_i16(fw, FW_CFG_BOOT_DEVICE, (uint8_t)order[0]);
+    r |= fw_cfg_add_i16(fw, FW_CFG_BOOT_MENU, 0);
+    r |= fw_cfg_add_bytes(fw, FW_CFG_NUMA, numa, sizeof numa);
+    /* No IOAPIC to override an IRQ 0 pin on, and no ACPI or SMBIOS blobs: SeaBIOS then
+     * builds its own tables. */
+    r |= fw_cfg_add_i32(fw, FW_CFG_IRQ0_OVERRIDE, 0);
+    r |= fw_cfg_add_i16(fw, FW_CFG_ACPI_TABLES, 0);
+    r |= fw_cfg_add_i16(fw, FW_CFG_SMBIOS_ENTRIES, 0);
+    r |= fw_cfg_add_i32(fw, FW_CFG_E820_TABLE, 0);
+    r |= fw_cfg_add_file(fw, "etc/e820", e820, sizeof e820);
+    if (r != 0) {
+        snprintf(err, errlen, "out of memory filling fw_cfg");
+        return -1;
+    }
+    if (boot_paths(cfg, paths, sizeof paths, &plen) != 0) {
+        snprintf(err, errlen, "the boot order list is too long");
+        return -1;
+    }
+    /* QEMU's bootorder file: the paths separated by newlines, NUL-terminated. */
+    if (plen && fw_cfg_add_file(fw, "bootorder", paths, (uint32_t)plen + 1) != 0) {
+        snprintf(err, errlen, "out of memory filling fw_cfg");
+        return -1;
+    }
+    return 0;
+}
