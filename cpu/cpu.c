@@ -16,8 +16,8 @@ void cpu_set_eflags(struct cpu *c, uint32_t value)
     c->eflags = (value & ~FLAGS_ARITH) | c->model->flags_fixed1;
     lf_load(&c->lf, value);
     cpu_update_user(c);
-    /* TF and IF take effect between instructions: let the run loop look. */
-    if ((old ^ c->eflags) & (FLAG_TF | FLAG_IF | FLAG_VM))
+    /* TF, IF and RF take effect between instructions: let the run loop look. */
+    if ((old ^ c->eflags) & (FLAG_TF | FLAG_IF | FLAG_VM | FLAG_RF))
         cpu_signal(c, EV_IRQ);
 }
 

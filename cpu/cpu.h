@@ -89,8 +89,13 @@ struct cpu {
     uint8_t user;              /* TLB class: 0 supervisor, 1 user (CPL 3), 2 user with
                                   alignment checks (CR0.AM, EFLAGS.AC: all accesses slow) */
     bool halted;
-    uint8_t inhibit_irq;       /* interrupts are held off for one instruction after STI / MOV SS */
+    uint8_t inhibit_irq;       /* interrupts are held off for one instruction after STI (1)
+                                  and MOV SS / POP SS (2, which also hold off debug traps) */
     bool nmi_blocked;          /* from NMI delivery to the next IRET */
+    uint8_t dbg_exec;          /* DR0-DR3 armed as instruction breakpoints (cpu/debug.c) */
+    uint8_t dbg_data_write;    /* ... as data breakpoints on writes */
+    uint8_t dbg_data_read;     /* ... as data breakpoints on reads */
+    uint8_t dbg_hits;          /* data breakpoints hit by the current instruction */
     struct fpu fpu;            /* the x87 (386 with 387, 486DX, P6): cpu/fpu/ */
 
     /* Execution bookkeeping. */
@@ -101,7 +106,7 @@ struct cpu {
     uint32_t insn_eip;         /* EIP of the instruction being executed: faults restart here */
     uint32_t insn_esp;         /* ESP at its start, restored when it faults */
     uint32_t insn_next_eip;    /* EIP after it (the 8086's #DE returns there) */
-    uint8_t fault_depth;       /* 0 normally, 1 while delivering an exception, 2 for #DF */
+    uint8_t fault_depth;       /* 0 normally, 1 while delivering an exception */
     uint8_t fault_first;       /* the exception being delivered when fault_depth > 0 */
     bool shutdown;             /* triple fault: the CPU stopped until reset */
     int exc_vector;            /* raised by cpu_raise(), delivered by the run loop */

@@ -4,6 +4,7 @@
 #include <stdint.h>
 
 #include "cpu/dcache_lookup.h"
+#include "cpu/debug.h"
 #include "cpu/ops.h"
 
 _Noreturn void cpu_raise(struct machine *m, int vector, uint32_t error_code)
@@ -128,24 +129,57 @@ static __attribute__((noinline)) void run_blocks(struct machine *m)
     }
 }
 
-/* With EFLAGS.TF set, instructions run one at a time and each one that began with TF set
- * and completed is followed by a single-step #DB trap (SDM vol. 3A, 17.3.1.4). */
+/* With EFLAGS.TF set or a breakpoint armed in DR7, instructions run one at a time. An
+ * instruction breakpoint at the next instruction is a #DB fault before it (unless RF is
+ * set, which then clears); an instruction that began with TF set, or hit a data
+ * breakpoint, is followed by a #DB trap (SDM vol. 3A, 17.3.1). */
 static void execute_single_stepped(struct machine *m)
 {
     struct cpu *c = &m->cpu;
     unsigned n;
+    bool tf = (c->eflags & FLAG_TF) != 0;
+    if (c->eflags & FLAG_RF) {
+        c->eflags &= ~FLAG_RF;
+    } else if (c->dbg_exec) {
+        uint32_t eip = cpu_code32(c) ? c->eip : c->eip & 0xFFFF;
+        uint32_t hits = dbg_exec_hits(m, c->seg[SEG_CS].base + eip);
+        if (hits) {
+            c->insn_eip = eip;
+            c->insn_esp = c->gpr[ESP];
+            c->dr[6] |= hits;
+            cpu_raise(m, EXC_DB, NO_ERROR_CODE);
+        }
+    }
+    c->dbg_hits = 0;
     const struct insn *i = dcache_get_block(m, &n);
+    c->inhibit_irq = 0; /* a shadow covers only the boundary right after its instruction */
     execute(m, i);
     c->icount++;
-    if (c->halted || c->shutdown)
+    if (c->inhibit_irq == 2 && !c->halted && !c->shutdown) {
+        /* MOV SS / POP SS: the trap waits until after the next instruction (SDM vol. 3A,
+         * 6.8.3), which runs at once, with no interrupt between the two. */
+        i = dcache_get_block(m, &n);
+        c->inhibit_irq = 0;
+        execute(m, i);
+        c->icount++;
+    }
+    if (c->halted || c->shutdown || (!tf && !c->dbg_hits))
         return;
     c->insn_eip = c->eip;
     c->insn_esp = c->gpr[ESP];
-    c->dr[6] |= 0x4000; /* BS */
+    c->dr[6] |= c->dbg_hits | (tf ? DR6_BS : 0);
+    c->dbg_hits = 0;
     c->fault_depth = 1;
     c->fault_first = EXC_DB;
     cpu_interrupt(m, EXC_DB, NO_ERROR_CODE, false);
     c->fault_depth = 0;
+}
+
+/* The run loop takes the one-at-a-time path above (RF: for the one instruction it
+ * covers, after which it clears). */
+static bool stepping(const struct cpu *c)
+{
+    return (c->eflags & (FLAG_TF | FLAG_RF)) || c->dbg_exec || c->dbg_data_write;
 }
 
 /* 16-bit code keeps IP within 64 KiB. Blocks never run past offset 0xFFFF, so the wrap
@@ -183,7 +217,7 @@ enum cpu_stop cpu_run(struct machine *m, uint64_t max_insns)
             normalize_eip(c);
             return c->shutdown ? STOP_SHUTDOWN : c->halted ? STOP_HALTED : STOP_LIMIT;
         }
-        if (c->eflags & FLAG_TF) {
+        if (stepping(c)) {
             execute_single_stepped(m);
             continue;
         }
@@ -210,7 +244,7 @@ enum cpu_stop cpu_step(struct machine *m)
     if (c->halted)
         return STOP_HALTED;
     c->break_at = UINT64_MAX;
-    if (c->eflags & FLAG_TF) {
+    if (stepping(c)) {
         execute_single_stepped(m);
     } else {
         unsigned n;

@@ -60,8 +60,8 @@ void tss_inner_stack(struct machine *m, unsigned dpl, uint16_t *ss, uint32_t *es
     struct cpu *c = &m->cpu;
     bool tss32 = (c->tr.attr & 0x08) != 0;
     uint32_t off = tss32 ? 4 + dpl * 8 : 2 + dpl * 4;
-    uint32_t last = tss32 ? off + 5 : off + 3; /* the last byte of ESPn:SSn */
-    if (last > c->tr.limit)
+    uint32_t size = tss32 ? 8 : 4;
+    if (off + size - 1 > c->tr.limit)
         cpu_raise(m, EXC_TS, sel_error(c->tr.selector) | ext);
     if (tss32) {
         *esp = sys_read(m, c->tr.base + off, 4);

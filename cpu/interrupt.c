@@ -33,9 +33,8 @@ static void deliver_real(struct machine *m, unsigned vector, uint32_t ivt_base, 
 }
 
 /* VME: a software INT n in V86 mode whose bit in the TSS redirection bitmap is clear goes to
- * the V86 task's own IVT. Returns false when the interrupt must go to the protected-mode
- * handler instead. */
-static bool v86_redirect(struct machine *m, unsigned vector)
+ * the V86 task's own IVT. False when it must go to the protected-mode handler instead. */
+static bool v86_redirects(struct machine *m, unsigned vector)
 {
     struct cpu *c = &m->cpu;
     if (!(c->cr[4] & 1)) /* CR4.VME */
@@ -46,8 +45,12 @@ static bool v86_redirect(struct machine *m, unsigned vector)
     uint32_t byte = (uint32_t)iomap - 32 + vector / 8;
     if (byte > c->tr.limit)
         cpu_raise(m, EXC_GP, 0);
-    if (sys_read(m, c->tr.base + byte, 1) & (1u << (vector & 7)))
-        return false;
+    return !(sys_read(m, c->tr.base + byte, 1) & (1u << (vector & 7)));
+}
+
+static void deliver_redirected(struct machine *m, unsigned vector)
+{
+    struct cpu *c = &m->cpu;
     bool iopl3 = (c->eflags & FLAG_IOPL) == FLAG_IOPL;
     uint16_t image = (uint16_t)cpu_get_eflags(c);
     if (!iopl3) {
@@ -55,7 +58,6 @@ static bool v86_redirect(struct machine *m, unsigned vector)
         image = (uint16_t)((image & ~FLAG_IF) | ((c->eflags & FLAG_VIF) ? FLAG_IF : 0) | FLAG_IOPL);
     }
     deliver_real(m, vector, 0, image, FLAG_TF | (iopl3 ? FLAG_IF : FLAG_VIF));
-    return true;
 }
 
 static void deliver_protected(struct machine *m, unsigned vector, uint32_t error_code, bool software)
@@ -156,22 +158,32 @@ static void deliver_protected(struct machine *m, unsigned vector, uint32_t error
 void cpu_interrupt(struct machine *m, int vector, uint32_t error_code, bool software)
 {
     struct cpu *c = &m->cpu;
+    if (m->interrupt_hook) /* the debugger's interrupt breakpoints */
+        m->interrupt_hook(m->interrupt_hook_opaque, vector, error_code, software);
     c->halted = false;
     if (!cpu_protected(c)) {
         deliver_real(m, (unsigned)vector, c->idtr.base, (uint16_t)cpu_get_eflags(c),
                      FLAG_IF | FLAG_TF | FLAG_AC);
         return;
     }
-    if (software && in_v86(c)) {
-        /* INT n in V86 mode (not INT3/INTO, which are handled like INT n here too, nor
-         * INT1): IOPL 3 goes to the protected-mode handler, otherwise VME may redirect it
-         * and without redirection it is a #GP (SDM vol. 3A, table 20-2). */
-        if ((c->eflags & FLAG_IOPL) != FLAG_IOPL || (c->cr[4] & 1)) {
-            if (v86_redirect(m, (unsigned)vector))
-                return;
-            if ((c->eflags & FLAG_IOPL) != FLAG_IOPL)
-                cpu_raise(m, EXC_GP, 0);
-        }
-    }
     deliver_protected(m, (unsigned)vector, error_code, software);
+}
+
+void cpu_int_n(struct machine *m, unsigned vector)
+{
+    struct cpu *c = &m->cpu;
+    if (cpu_protected(c) && in_v86(c) &&
+        ((c->eflags & FLAG_IOPL) != FLAG_IOPL || (c->cr[4] & 1))) {
+        /* IOPL 3 goes to the protected-mode handler; otherwise VME may redirect it, and
+         * without redirection it is a #GP (SDM vol. 3A, table 20-2). */
+        if (v86_redirects(m, vector)) {
+            if (m->interrupt_hook)
+                m->interrupt_hook(m->interrupt_hook_opaque, (int)vector, NO_ERROR_CODE, true);
+            deliver_redirected(m, vector);
+            return;
+        }
+        if ((c->eflags & FLAG_IOPL) != FLAG_IOPL)
+            cpu_raise(m, EXC_GP, 0);
+    }
+    cpu_interrupt(m, (int)vector, NO_ERROR_CODE, true);
 }

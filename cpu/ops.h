@@ -123,6 +123,9 @@ void far_return(struct machine *m, unsigned w, uint16_t pop_extra);
 void interrupt_return(struct machine *m, unsigned w);
 /* Deliver interrupt `vector` now; EIP is the return address (software INT, traps). */
 void cpu_interrupt(struct machine *m, int vector, uint32_t error_code, bool software);
+/* INT n (opcode CD), which V86 mode treats apart from INT3 and INTO: IOPL-sensitive and,
+ * with CR4.VME, redirected to the V86 task's own vector table (cpu/interrupt.c). */
+void cpu_int_n(struct machine *m, unsigned vector);
 
 /* The EFLAGS bits POPF and IRET may change at the current privilege (cpu/transfer.c). */
 uint32_t cpu_popf_mask(const struct cpu *c, unsigned w);

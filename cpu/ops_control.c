@@ -120,7 +120,7 @@ INST_NV(loopz, loop_cc, 1)
 INST_NV(loopnz, loop_cc, 2)
 INST_NV(jcxz, jcxz)
 
-HANDLER(int_Ib) { cpu_interrupt(m, i->imm & 0xFF, NO_ERROR_CODE, true); }
+HANDLER(int_Ib) { cpu_int_n(m, i->imm & 0xFF); }
 HANDLER(int3) { cpu_interrupt(m, EXC_BP, NO_ERROR_CODE, true); }
 HANDLER(int1) { cpu_interrupt(m, EXC_DB, NO_ERROR_CODE, false); }
 HANDLER(into)

@@ -73,7 +73,7 @@ ALWAYS_INLINE void mov_S_E(struct machine *m, const struct insn *i, bool mem)
     uint16_t sel = (uint16_t)rm_read(m, i, 16, mem, mem ? insn_ea(m, i) : 0);
     load_sreg(m, s, sel);
     if (s == SEG_SS) {
-        m->cpu.inhibit_irq = 1;
+        m->cpu.inhibit_irq = 2; /* interrupts and debug traps */
         cpu_signal(&m->cpu, EV_IRQ);
     }
 }

@@ -43,7 +43,7 @@ ALWAYS_INLINE void pop_sreg(struct machine *m, const struct insn *i, unsigned w)
     load_sreg(m, s, sel);
     c->gpr[ESP] = (c->gpr[ESP] & ~mask) | ((sp + w / 8) & mask);
     if (s == SEG_SS) {
-        c->inhibit_irq = 1;
+        c->inhibit_irq = 2; /* interrupts and debug traps */
         cpu_signal(c, EV_IRQ);
     }
 }

@@ -118,8 +118,10 @@ ALWAYS_INLINE void string_op(struct machine *m, const struct insn *i, unsigned w
         if (count == 0)
             return;
         /* Yield to the run loop when the budget is spent or an interrupt may be due; a
-         * write to code (EV_SMC) is no reason: a REP never re-fetches its own bytes. */
-        if (++c->icount >= c->run_limit || (c->events & (EV_IRQ | EV_STOP))) {
+         * write to code (EV_SMC) is no reason: a REP never re-fetches its own bytes. With
+         * TF set, or after a data breakpoint hit, the iteration is followed by a #DB trap. */
+        if ((c->eflags & FLAG_TF) || c->dbg_hits || ++c->icount >= c->run_limit ||
+            (c->events & (EV_IRQ | EV_STOP))) {
             c->eip = c->insn_eip; /* not finished: run again from the same instruction */
             return;
         }

@@ -2,6 +2,7 @@
  * MOV to and from CRn/DRn, LGDT/SGDT/LIDT/SIDT, SMSW/LMSW, CLTS, INVD/WBINVD, INVLPG, WAIT,
  * ARPL, the x87 escapes of a machine without a coprocessor, and the #UD handlers shared by
  * the opcode table (Intel SDM vol. 2 and vol. 3A chapter 2.5 for the control registers). */
+#include "cpu/debug.h"
 #include "cpu/ops.h"
 
 #define CR0_PE 0x00000001u
@@ -267,21 +268,37 @@ static unsigned dr_index(struct machine *m, unsigned n)
         cpu_raise(m, EXC_UD, NO_ERROR_CODE);
     return n == 4 ? 6 : n == 5 ? 7 : n;
 }
+/* DR7.GD: any MOV DRn is a #DB fault with DR6.BD, and GD clears so the handler may use
+ * the registers (SDM vol. 3A, 17.2.4). */
+static void general_detect(struct machine *m)
+{
+    struct cpu *c = &m->cpu;
+    if (c->dr[7] & DR7_GD) {
+        c->dr[6] |= DR6_BD;
+        c->dr[7] &= ~DR7_GD;
+        cpu_raise(m, EXC_DB, NO_ERROR_CODE);
+    }
+}
 HANDLER(mov_Rd_Dd_r)
 {
     require_cpl0(m);
-    m->cpu.gpr[i->rm] = m->cpu.dr[dr_index(m, i->reg)];
+    unsigned n = dr_index(m, i->reg);
+    general_detect(m);
+    m->cpu.gpr[i->rm] = m->cpu.dr[n];
 }
 HANDLER(mov_Dd_Rd_r)
 {
     require_cpl0(m);
     unsigned n = dr_index(m, i->reg);
+    general_detect(m);
     uint32_t v = m->cpu.gpr[i->rm];
     if (n == 6)
         v = (v & 0x0000E00Fu) | 0xFFFF0FF0u;
     else if (n == 7)
         v = (v & 0xFFFF2BFFu) | 0x400;
     m->cpu.dr[n] = v;
+    if (n != 6)
+        dbg_update(m);
 }
 
 /* ---- Descriptor tables and the machine status word ---- */

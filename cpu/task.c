@@ -2,6 +2,7 @@
  * 7.3 "Task switching", with the 32-bit TSS of figure 7-2 and the 16-bit TSS of figure 7-11):
  * save the old task, mark busy bits and the back link, load CR3, LDTR and the new task's
  * registers, then check its segments in the context of the new task. */
+#include "cpu/debug.h"
 #include "cpu/ops.h"
 #include "cpu/pmode.h"
 
@@ -106,14 +107,14 @@ void task_switch(struct machine *m, uint16_t selector, struct descriptor *d, enu
             sels[s] = (uint16_t)sys_read(m, new_base + 0x48 + 4 * (uint32_t)s, 2);
         ldt = (uint16_t)sys_read(m, new_base + 0x60, 2);
     } else {
+        /* A 16-bit TSS has no EFLAGS high half, FS or GS: they become 0 and null (what
+         * Bochs observed on the 386, 486 and Pentium). */
         eip = sys_read(m, new_base + 0x0E, 2);
-        flags = sys_read(m, new_base + 0x10, 2) | (c->eflags & 0xFFFF0000u & ~FLAG_VM);
+        flags = sys_read(m, new_base + 0x10, 2);
         for (int r = EAX; r <= EDI; r++)
             regs[r] = (c->gpr[r] & 0xFFFF0000u) | sys_read(m, new_base + 0x12 + 2 * (uint32_t)r, 2);
         for (int s = SEG_ES; s <= SEG_DS; s++)
             sels[s] = (uint16_t)sys_read(m, new_base + 0x22 + 2 * (uint32_t)s, 2);
-        sels[SEG_FS] = c->seg[SEG_FS].selector;
-        sels[SEG_GS] = c->seg[SEG_GS].selector;
         ldt = (uint16_t)sys_read(m, new_base + 0x2A, 2);
     }
 
@@ -137,7 +138,10 @@ void task_switch(struct machine *m, uint16_t selector, struct descriptor *d, enu
     }
     seg_cache_build(&c->tr, selector, new_base, new_limit, (uint16_t)(desc_attr(d) | 0x02));
     c->cr[0] |= CR0_TS;
-    c->dr[7] &= ~0x55u; /* local breakpoint enables belong to the old task */
+    if (c->dr[7] & 0x155u) {
+        c->dr[7] &= ~0x155u; /* L0-L3 and LE belong to the old task */
+        dbg_update(m);
+    }
     if (new32 && (c->cr[0] & CR0_PG)) {
         c->cr[3] = cr3 & 0xFFFFF018u;
         tlb_flush_nonglobal(m);
@@ -165,10 +169,8 @@ void task_switch(struct machine *m, uint16_t selector, struct descriptor *d, enu
         pstack_commit(m, &st);
         load_task_data(m, SEG_ES, sels[SEG_ES]);
         load_task_data(m, SEG_DS, sels[SEG_DS]);
-        if (new32) {
-            load_task_data(m, SEG_FS, sels[SEG_FS]);
-            load_task_data(m, SEG_GS, sels[SEG_GS]);
-        }
+        load_task_data(m, SEG_FS, sels[SEG_FS]);
+        load_task_data(m, SEG_GS, sels[SEG_GS]);
     }
     if (c->eip > c->seg[SEG_CS].limit)
         cpu_raise(m, EXC_GP, 0);

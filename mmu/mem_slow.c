@@ -2,9 +2,11 @@
  * 5.3 and 6.15 #GP/#SS), the 8086's wrap inside a 64 KiB segment, TLB refills, MMIO, code
  * pages, and accesses that straddle two pages (both pages are translated before any byte
  * is written, so a fault on the second leaves nothing half-written). */
+#include "cpu/debug.h"
 #include "machine/machine.h"
 #include "mmu/mem.h"
 #include "mmu/tlb_fill.h"
+#include "mmu/watch.h"
 
 /* Limit and rights violations: #SS for the stack segment, #GP for the others (SDM vol. 3A,
  * 6.15). The 286 in real mode raises #GP for every segment, the stack included (captured
@@ -84,9 +86,13 @@ void mem_check_write(struct machine *m, int sreg, uint32_t off, unsigned size)
 uint32_t lin_read_as(struct machine *m, uint32_t lin, unsigned size, unsigned user)
 {
     user = check_alignment(m, lin, size, user);
+    if (m->cpu.dbg_data_read)
+        dbg_data_access(m, lin, size, false);
     struct tlb_entry *e = &m->tlb.e[user][(lin >> 12) & (TLB_SIZE - 1)];
     if (e->read_tag == (lin & PAGE_MASK) && (lin & 0xFFF) <= 0x1000 - size)
         return load_le(e->host + (lin & 0xFFF), size);
+    if (m->watch.armed)
+        watch_access(m, lin, size, WATCH_READ, 0);
     if ((lin & 0xFFF) + size > 0x1000) {
         uint32_t v = 0;
         for (unsigned k = 0; k < size; k++)
@@ -103,11 +109,15 @@ uint32_t lin_read_as(struct machine *m, uint32_t lin, unsigned size, unsigned us
 void lin_write_as(struct machine *m, uint32_t lin, uint32_t value, unsigned size, unsigned user)
 {
     user = check_alignment(m, lin, size, user);
+    if (m->cpu.dbg_data_write)
+        dbg_data_access(m, lin, size, true);
     struct tlb_entry *e = &m->tlb.e[user][(lin >> 12) & (TLB_SIZE - 1)];
     if (e->write_tag == (lin & PAGE_MASK) && (lin & 0xFFF) <= 0x1000 - size) {
         store_le(e->host + (lin & 0xFFF), value, size);
         return;
     }
+    if (m->watch.armed)
+        watch_access(m, lin, size, WATCH_WRITE, value);
     unsigned kind = ACCESS_WRITE | (user ? ACCESS_USER : 0);
     if ((lin & 0xFFF) + size > 0x1000) {
         /* Straddles two pages: both must translate before any byte is written. */

@@ -2,10 +2,12 @@
  * class; its write tag stays invalid for ROM, for pages whose D bit is still clear (the
  * first write must set it) and for RAM pages that hold decoded code, so those writes take
  * the slow path and are checked against the decode cache. */
+#include "cpu/debug.h"
 #include "machine/machine.h"
 #include "mmu/mem.h"
 #include "mmu/tlb_fill.h"
 #include "mmu/translate.h"
+#include "mmu/watch.h"
 
 static void invalidate(struct tlb_entry *e)
 {
@@ -61,5 +63,12 @@ struct tlb_entry *tlb_fill(struct machine *m, uint32_t lin, unsigned kind)
     e->global = t.global;
     e->read_tag = lin & PAGE_MASK;
     e->write_tag = (writable && t.write_ok && t.dirty && !has_code) ? (lin & PAGE_MASK) : TLB_INVALID;
+    if (m->watch.armed)
+        watch_filter_tlb(m, e, lin); /* watched pages stay on the slow path */
+    if (m->cpu.dbg_data_write && dbg_page_watched(m, lin & PAGE_MASK, true)) {
+        e->write_tag = TLB_INVALID; /* a data breakpoint: every access is checked */
+        if (dbg_page_watched(m, lin & PAGE_MASK, false))
+            e->read_tag = TLB_INVALID;
+    }
     return e;
 }
