@@ -58,6 +58,8 @@ static void identify(struct ide_drive *d)
     w[0] = 0x0040;                        /* fixed disk */
     w[1] = d->cyls;
     w[3] = d->heads;
+    w[4] = (uint16_t)(512 * d->spt);      /* retired, but QEMU and Bochs fill 4 and 5: the */
+    w[5] = 512;                           /* Bochs BIOS takes its sector size from word 5 */
     w[6] = d->spt;
     ide_put_string(w, 10, 10, d->serial);
     ide_put_string(w, 23, 4, d->firmware);

@@ -28,8 +28,9 @@ static void unmap_ports(struct machine *m, unsigned ranges)
 static void pci_defaults(struct vga *v)
 {
     struct pci_function *f = &v->fn;
-    pci_function_init(f, "vga", 0x1234, 0x1111, 0x02, 0x030000);
-    pci_set16(f, 0x2C, 0x1AF4);   /* subsystem: QEMU's (Red Hat) IDs, as guests expect */
+    /* Revision 0: QEMU reports 2 only with its extended registers in a BAR2 we lack. */
+    pci_function_init(f, "vga", 0x1234, 0x1111, 0x00, 0x030000);
+    pci_set16(f, 0x2C, 0x1AF4);   /* subsystem 1AF4:1100, which QEMU gives every device */
     pci_set16(f, 0x2E, 0x1100);
     f->wmask[0x04] = 0x03;        /* I/O and memory space enables */
     f->wmask[0x05] = 0x00;
@@ -43,10 +44,10 @@ static void vga_reset(void *dev)
     struct vga *v = dev;
     vga_regs_reset(v);
     vbe_reset(v);
-    if (v->on_pci) {
+    if (v->bus) {
         /* Unmap the BARs while the bus still knows where they are, then start afresh. */
         v->fn.config[0x04] = 0;
-        pci_update_mappings(v->m->pci, &v->fn);
+        pci_update_mappings(v->bus, &v->fn);
         pci_defaults(v);
     }
     vga_mark_all(v);
@@ -89,11 +90,14 @@ struct vga *vga_create(struct machine *m, struct pci_bus *bus, const uint8_t *vg
     if (!v->vram || !v->scr.line || !v->scr.index)
         goto fail;
     if (vgabios && size > 0 && size <= 0x40000) {
-        v->rom = malloc(size);
+        uint32_t bar = 2048;
+        while (bar < size)
+            bar <<= 1;
+        v->rom = calloc(1, bar);
         if (!v->rom)
             goto fail;
         memcpy(v->rom, vgabios, size);
-        v->rom_size = (uint32_t)size;
+        v->rom_size = bar;
     }
     vga_regs_reset(v);
     vbe_reset(v);
@@ -114,11 +118,10 @@ struct vga *vga_create(struct machine *m, struct pci_bus *bus, const uint8_t *vg
         pci_defaults(v);
         if (pci_register(bus, &v->fn, VGA_PCI_DEVICE, 0) != 0)
             goto fail_ports;
-        v->on_pci = true;
-    } else {
-        if (physmem_map_host(&m->mem, VGA_LFB_ISA_BASE, VGA_VRAM_SIZE, v->vram, "vga-lfb") != 0)
-            goto fail_ports;
-        v->isa_lfb_mapped = true;
+        v->bus = bus;
+    } else if (physmem_map_host(&m->mem, VGA_LFB_ISA_BASE, VGA_VRAM_SIZE, v->vram,
+                                "vga-lfb") != 0) {
+        goto fail_ports;
     }
     if (machine_add_device(m, &vga_ops, v) != 0)
         goto fail_bus;
@@ -126,7 +129,7 @@ struct vga *vga_create(struct machine *m, struct pci_bus *bus, const uint8_t *vg
     return v;
 
 fail_bus:
-    if (v->on_pci)
+    if (v->bus)
         bus->fn[v->fn.devfn] = NULL;
     else
         physmem_unmap(&m->mem, VGA_LFB_ISA_BASE);

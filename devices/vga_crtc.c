@@ -113,6 +113,7 @@ uint8_t vga_input_status1(const struct vga *v, uint64_t now)
         if (hde > htot)
             hde = htot;
     }
+    /* Bits 4-5 (the diagnostic pixel mux of AR12) read 0: only EGA/VGA probes look. */
     uint8_t status = 0;
     bool h_active = in_line * htot < (uint64_t)hde * line_ns;
     if (line >= vde || !h_active)

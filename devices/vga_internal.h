@@ -67,11 +67,10 @@ struct vga_screen {
 struct vga {
     struct machine *m;
     struct pci_function fn;
-    bool on_pci;
-    bool isa_lfb_mapped;
+    struct pci_bus *bus;     /* NULL: an ISA card with the LFB at VGA_LFB_ISA_BASE */
     uint8_t *vram;
-    uint8_t *rom;            /* the VGA BIOS behind the PCI expansion ROM BAR */
-    uint32_t rom_size;
+    uint8_t *rom;            /* the VGA BIOS behind the PCI expansion ROM BAR, padded with */
+    uint32_t rom_size;       /* zeros to the BAR's power-of-two size (pci.c maps it all) */
 
     /* General registers. */
     uint8_t misc;            /* miscellaneous output: 3C2 write, 3CC read */

@@ -88,9 +88,9 @@ bool vga_load(void *dev, struct state_buf *in, uint32_t version)
         return false;
     in->pos += clen;
     vbe_fixup(v);
-    if (v->on_pci) {
+    if (v->bus) {
         memcpy(v->fn.config, config, sizeof config);
-        pci_update_mappings(v->m->pci, &v->fn);
+        pci_update_mappings(v->bus, &v->fn);
     }
     vga_mark_all(v);
     return true;

@@ -53,6 +53,16 @@ static void boot_vgabios(const char *path)
     struct vga_rig r;
     vr_create(&r, rom, size);
     struct machine *m = r.m;
+    /* The image is behind the PCI expansion ROM BAR too, where SeaBIOS looks for it. */
+    io_write(m, 0xCF8, 0x80000030u | (VGA_PCI_DEVICE << 11), 4);
+    io_write(m, 0xCFC, 0xFFFFFFFEu, 4);
+    uint32_t rom_bar_size = ~(io_read(m, 0xCFC, 4) & ~1u) + 1;
+    assert_true(rom_bar_size >= size && (rom_bar_size & (rom_bar_size - 1)) == 0);
+    io_write(m, 0xCFC, 0xFEB00000u | 1, 4);
+    assert_int_equal(phys_read(m, 0xFEB00000u, 2), 0xAA55);
+    assert_int_equal(phys_read8(m, 0xFEB00000u + (uint32_t)size - 1), rom[size - 1]);
+    io_write(m, 0xCFC, 0, 4);
+    assert_int_equal(phys_read8(m, 0xFEB00000u), 0xFF);
     /* Shadow the ROM in RAM, writable, as SeaBIOS does before running it. */
     for (unsigned chunk = 0; chunk < 4; chunk++)
         physmem_set_legacy_mode(&m->mem, chunk, LEGACY_WRITE_RAM);
