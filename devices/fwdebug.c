@@ -11,7 +11,6 @@
 struct fwdebug {
     struct machine *m;
     FILE *out;
-    uint8_t panic_lo;   /* a byte-wide panic write leaves the line's low byte here */
 };
 
 static uint32_t fwdebug_read(void *opaque, uint16_t port, unsigned size)
@@ -25,11 +24,8 @@ static void fwdebug_write(void *opaque, uint16_t port, uint32_t value, unsigned 
     switch (port - FWDEBUG_PORT) {
     case 0:
     case 1:
-        /* The Bochs BIOS's BX_PANIC: the source line number as a 16-bit write. */
-        if (size >= 2)
-            machine_log(d->m, "firmware panic at BIOS source line %u", (unsigned)(value & 0xFFFF));
-        else
-            d->panic_lo = (uint8_t)value;
+        /* The Bochs BIOS's BX_PANIC writes its source line number here. */
+        machine_log(d->m, "firmware panic (BIOS source line %u)", (unsigned)(value & 0xFFFF));
         break;
     default:
         if (d->out) {

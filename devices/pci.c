@@ -164,7 +164,7 @@ void pci_set_rom(struct pci_function *f, uint8_t *rom, uint32_t size)
     uint32_t pow2 = 2048;
     while (pow2 < size)
         pow2 <<= 1;
-    f->rom = (struct pci_bar){ .size = pow2, .host = rom };
+    f->rom = (struct pci_bar){ .size = pow2, .host = rom, .image_size = size };
     set_bar_wmask(f, PCI_ROM_BAR, (~(pow2 - 1) & 0xFFFFF800u) | 1u);
 }
 
@@ -189,7 +189,14 @@ static void map_bar(struct machine *m, struct pci_function *f, struct pci_bar *b
         r = iobus_register(&m->io, (uint16_t)base, (uint16_t)b->size, b->io_read, b->io_write,
                            b->opaque, b->io_sizes, f->name);
     } else if (b->host && rom) {
-        r = physmem_map_rom(&m->mem, base, b->host, b->size, f->name);
+        /* The BAR decodes a power of two; past the image it reads as an empty socket. */
+        uint8_t *padded = malloc(b->size);
+        if (!padded)
+            return;
+        memset(padded, 0xFF, b->size);
+        memcpy(padded, b->host, b->image_size);
+        r = physmem_map_rom(&m->mem, base, padded, b->size, f->name);
+        free(padded); /* physmem_map_rom() keeps its own copy */
     } else if (b->host) {
         r = physmem_map_host(&m->mem, base, b->size, b->host, f->name);
     } else {

@@ -24,6 +24,7 @@ struct pci_bar {
     uint8_t io_sizes;
     /* Memory BARs: host bytes the guest accesses directly, or MMIO callbacks. */
     uint8_t *host;
+    uint32_t image_size;      /* expansion ROM: bytes of `host` (the BAR may be larger) */
     mmio_read_fn mmio_read;
     mmio_write_fn mmio_write;
     void *opaque;
@@ -69,6 +70,7 @@ void pci_set_bar_io(struct pci_function *f, unsigned index, uint32_t size, io_re
                     io_write_fn wr, uint8_t sizes, void *opaque);
 void pci_set_bar_mem(struct pci_function *f, unsigned index, uint32_t size, uint8_t *host,
                      mmio_read_fn rd, mmio_write_fn wr, void *opaque);
+/* Give the function an expansion ROM of `size` bytes, which must stay valid. */
 void pci_set_rom(struct pci_function *f, uint8_t *rom, uint32_t size);
 /* Drive the function's INTx output (INTA..INTD by config byte 0x3D). */
 void pci_set_irq(struct pci_bus *bus, struct pci_function *f, bool level);

@@ -140,7 +140,8 @@ static void test_missing_and_bad_images(void **state)
         skip();
     struct pc_config cfg = base_config();
     cfg.ide[0].path = "/nonexistent/x.img";
-    expect_failure(&cfg, "cannot open hard disk image '/nonexistent/x.img': No such file or directory");
+    expect_failure(&cfg,
+                   "cannot open hard disk image '/nonexistent/x.img': No such file or directory");
     cfg = base_config();
     cfg.ide[2] = (struct pc_ide_drive){ .path = "/nonexistent/cd.iso", .cdrom = true };
     expect_failure(&cfg, "cannot open CD image '/nonexistent/cd.iso'");
