@@ -27,6 +27,18 @@ void cpu_set_seg_cache(struct cpu *c, int sreg, uint16_t selector, uint32_t base
     seg_cache_build(&c->seg[sreg], selector, base, limit, attr);
     if (sreg == SEG_SS)
         cpu_update_stack_mask(c);
+    if (sreg == SEG_CS) {
+        /* Every change of CS's size or limit comes through here (cpu_load_seg_real() sets
+         * only selector and base). A link between two blocks was checked against the code
+         * size and limit of its time, so a change that matters forgets all links. */
+        bool code32 = (attr & SEG_ATTR_D) != 0;
+        uint32_t eip_mask = code32 ? 0xFFFFFFFFu : 0xFFFFu;
+        uint32_t code_limit = (code32 || limit < 0xFFFF) ? limit : 0xFFFF;
+        if (eip_mask != c->code_eip_mask || code_limit != c->code_limit)
+            c->block_stamp++;
+        c->code_eip_mask = eip_mask;
+        c->code_limit = code_limit;
+    }
 }
 
 void seg_cache_build(struct segment *s, uint16_t selector, uint32_t base, uint32_t limit,
@@ -52,6 +64,9 @@ void seg_cache_build(struct segment *s, uint16_t selector, uint32_t base, uint32
         s->lo = 0;
         s->hi = limit;
     }
+    int64_t span = s->hi >= s->lo ? (int64_t)s->hi - s->lo : -1;
+    s->read_span = s->readable ? span : -1;
+    s->write_span = s->writable ? span : -1;
 }
 
 void cpu_update_stack_mask(struct cpu *c)
@@ -63,10 +78,19 @@ void cpu_load_seg_real(struct machine *m, int sreg, uint16_t selector)
 {
     struct cpu *c = &m->cpu;
     struct segment *s = &c->seg[sreg];
-    /* Real mode changes only selector and base; limit and rights stay as they were, which
-     * is what makes "unreal mode" work on the 386 and later. */
+    /* Real mode changes only selector and base; the limit stays as it was, which is what
+     * makes "unreal mode" work on the 386 and later. */
     s->selector = selector;
     s->base = (uint32_t)selector << 4;
+    cpu_real_mode_rights(s);
+}
+
+void cpu_real_mode_rights(struct segment *s)
+{
+    /* Real mode checks limits but not types: a write through CS, whose cache may still
+     * describe a code segment from protected mode, works (SYSLINUX does it). */
+    s->readable = true;
+    s->writable = true;
 }
 
 /* Real-mode data segment rights: present, writable data, accessed. */
@@ -80,6 +104,7 @@ void cpu_reset(struct machine *m)
     memset(c, 0, offsetof(struct cpu, fault_jmp));
     c->model = model;
     c->stats = stats;
+    c->block_stamp++; /* no link made before the reset holds */
     fpu_reset(&c->fpu, model->id);
     for (int s = 0; s < SEG_COUNT; s++)
         cpu_set_seg_cache(c, s, 0, 0, 0xFFFF, REAL_MODE_ATTR);

@@ -11,6 +11,7 @@
 #include "cpu/flags.h"
 #include "cpu/fpu/fpu.h"
 #include "cpu/models.h"
+#include "mmu/tlb.h"
 
 struct machine;
 
@@ -28,6 +29,9 @@ struct segment {
     uint16_t selector;
     uint16_t attr;    /* descriptor bits 40..55: type, S, DPL, P, AVL, L, D/B, G */
     bool writable, readable;
+    /* The memory fast path's whole segment check (seg_span_ok() in mmu/mem.h): hi - lo
+     * when the segment may be read (written), -1 when not, so that no offset passes. */
+    int64_t read_span, write_span;
 };
 
 #define SEG_ATTR_D 0x4000u /* D/B: 32-bit code or stack segment */
@@ -85,9 +89,14 @@ struct cpu {
     uint64_t msr_tsc_offset;
     uint32_t msr_sysenter_cs, msr_sysenter_esp, msr_sysenter_eip;
     uint32_t stack_mask;       /* 0xFFFF or 0xFFFFFFFF, from SS.B */
+    uint32_t code_eip_mask;    /* 0xFFFF or 0xFFFFFFFF, from CS.D: the block lookup's EIP */
+    uint32_t code_limit;       /* the last CS offset a decoded block may cover: the CS limit,
+                                  in 16-bit code at most 0xFFFF (cpu_set_seg_cache() keeps
+                                  both; see cpu/dcache_lookup.h) */
     uint8_t cpl;
     uint8_t user;              /* TLB class: 0 supervisor, 1 user (CPL 3), 2 user with
                                   alignment checks (CR0.AM, EFLAGS.AC: all accesses slow) */
+    uint32_t tlb_offset;       /* byte offset of tlb.e[user] in tlb.e (tlb_entry_of()) */
     bool halted;
     uint8_t inhibit_irq;       /* interrupts are held off for one instruction after STI (1)
                                   and MOV SS / POP SS (2, which also hold off debug traps) */
@@ -104,7 +113,6 @@ struct cpu {
     uint64_t run_limit;        /* icount at which cpu_run() returns STOP_LIMIT */
     uint32_t events;           /* EV_* bits */
     uint32_t insn_eip;         /* EIP of the instruction being executed: faults restart here */
-    uint32_t insn_esp;         /* ESP at its start, restored when it faults */
     uint32_t insn_next_eip;    /* EIP after it (the 8086's #DE returns there) */
     uint8_t fault_depth;       /* 0 normally, 1 while delivering an exception */
     uint8_t fault_first;       /* the exception being delivered when fault_depth > 0 */
@@ -113,8 +121,13 @@ struct cpu {
     uint32_t exc_error;
     jmp_buf fault_jmp;         /* cpu_raise() long-jumps here */
 
+    /* Kept by cpu_reset(), which clears everything above. */
     const struct cpu_model_info *model;
     struct cpu_stats stats;
+    uint64_t block_stamp;      /* the links between decoded blocks are valid while it keeps
+                                  its value (cpu/dcache_lookup.h); it only ever grows */
+    uint64_t tlb_gen;          /* moves on with every change to the TLB or its class: a
+                                  translation checked under one value still holds */
 };
 
 /* Operand sizes and segment reads used by handlers and the frontends. */
@@ -160,6 +173,9 @@ static inline void cpu_signal(struct cpu *c, uint32_t ev)
 uint32_t cpu_get_eflags(const struct cpu *c);
 void cpu_set_eflags(struct cpu *c, uint32_t value);
 
+/* Real mode ignores the type in a descriptor cache: every segment is readable and
+ * writable within its limit. */
+void cpu_real_mode_rights(struct segment *s);
 /* Load a segment register the real-mode / V86 way: base = selector * 16, limits kept. */
 void cpu_load_seg_real(struct machine *m, int sreg, uint16_t selector);
 /* Set a descriptor cache directly (used by reset, tests and the difftest harness). */
@@ -174,7 +190,11 @@ void seg_cache_build(struct segment *s, uint16_t selector, uint32_t base, uint32
 static inline void cpu_update_user(struct cpu *c)
 {
     bool ac = (c->cr[0] & 0x40000u) && (c->eflags & 0x40000u);
-    c->user = c->cpl == 3 ? (ac ? 2 : 1) : 0;
+    uint8_t user = c->cpl == 3 ? (ac ? 2 : 1) : 0;
+    if (user != c->user)
+        c->tlb_gen++; /* translations now come from another array */
+    c->user = user;
+    c->tlb_offset = user * (uint32_t)sizeof(struct tlb_entry[TLB_SIZE]);
 }
 static inline void cpu_set_cpl(struct cpu *c, unsigned cpl)
 {

@@ -225,8 +225,12 @@ static void write_cr0(struct machine *m, uint32_t v)
     uint32_t keep = model_is(m, CPU_386) ? 0x8000001Fu : 0xE005003Fu; /* implemented bits */
     uint32_t old = c->cr[0];
     c->cr[0] = (v & keep) | c->model->cr0_fixed1;
-    if ((old ^ c->cr[0]) & CR0_PE)
+    if ((old ^ c->cr[0]) & CR0_PE) {
         cpu_set_cpl(c, (c->cr[0] & CR0_PE) ? c->seg[SEG_CS].selector & 3 : 0);
+        if (!(c->cr[0] & CR0_PE))
+            for (int s = 0; s < SEG_COUNT; s++)
+                cpu_real_mode_rights(&c->seg[s]);
+    }
     cpu_update_user(c);
     if ((old ^ c->cr[0]) & (CR0_PG | CR0_WP | CR0_PE))
         tlb_flush(m);
