@@ -117,15 +117,19 @@ HANDLER(cpuid)
     }
 }
 
-/* The time-stamp counter counts instructions retired: virtual time, so runs repeat. */
-static uint64_t read_tsc(const struct cpu *c) { return c->icount + c->msr_tsc_offset; }
+/* The time-stamp counter ticks once per virtual instruction time: instructions retired
+ * plus the time skipped in HLT, so it keeps pace with the PIT and runs repeat. */
+static uint64_t read_tsc(const struct machine *m)
+{
+    return m->cpu.icount + m->sched.idle_insns + m->cpu.msr_tsc_offset;
+}
 
 HANDLER(rdtsc)
 {
     struct cpu *c = &m->cpu;
     if ((c->cr[4] & CR4_TSD_BIT) && cpu_protected(c) && c->cpl > 0)
         cpu_raise(m, EXC_GP, 0);
-    uint64_t t = read_tsc(c);
+    uint64_t t = read_tsc(m);
     c->gpr[EAX] = (uint32_t)t;
     c->gpr[EDX] = (uint32_t)(t >> 32);
 }
@@ -133,6 +137,7 @@ HANDLER(rdtsc)
 /* The model-specific registers of the P6 that glass86 implements (SDM vol. 4, table 2-3).
  * Any other MSR raises #GP(0), which guests probe for with rdmsr_safe. */
 #define MSR_TSC 0x10
+#define MSR_BIOS_SIGN_ID 0x8B /* microcode revision: none is loaded, so it reads 0 */
 #define MSR_SYSENTER_CS 0x174
 #define MSR_SYSENTER_ESP 0x175
 #define MSR_SYSENTER_EIP 0x176
@@ -143,7 +148,8 @@ HANDLER(rdmsr)
     require_cpl0(m);
     uint64_t v;
     switch (c->gpr[ECX]) {
-    case MSR_TSC: v = read_tsc(c); break;
+    case MSR_TSC: v = read_tsc(m); break;
+    case MSR_BIOS_SIGN_ID: v = 0; break;
     case MSR_SYSENTER_CS: v = c->msr_sysenter_cs; break;
     case MSR_SYSENTER_ESP: v = c->msr_sysenter_esp; break;
     case MSR_SYSENTER_EIP: v = c->msr_sysenter_eip; break;
@@ -159,7 +165,8 @@ HANDLER(wrmsr)
     require_cpl0(m);
     uint64_t v = ((uint64_t)c->gpr[EDX] << 32) | c->gpr[EAX];
     switch (c->gpr[ECX]) {
-    case MSR_TSC: c->msr_tsc_offset = v - c->icount; break;
+    case MSR_TSC: c->msr_tsc_offset = v - (c->icount + m->sched.idle_insns); break;
+    case MSR_BIOS_SIGN_ID: break; /* writing 0 before CPUID latches the revision */
     case MSR_SYSENTER_CS: c->msr_sysenter_cs = (uint32_t)v & 0xFFFF; break;
     case MSR_SYSENTER_ESP: c->msr_sysenter_esp = (uint32_t)v; break;
     case MSR_SYSENTER_EIP: c->msr_sysenter_eip = (uint32_t)v; break;
