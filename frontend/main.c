@@ -11,6 +11,8 @@
 #include "bios/rom.h"
 #include "devices/debugcon.h"
 #include "devices/exitport.h"
+#include "frontend/debugger.h"
+#include "frontend/gdbstub.h"
 #include "frontend/options.h"
 #include "frontend/session.h"
 #include "machine/machine.h"
@@ -118,7 +120,19 @@ int main(int argc, char **argv)
     /* Reset last, as power-on does: everything the CPU may look at is in place. */
     machine_reset(m);
 
-    struct outcome r = run_guest(m, opt.max_instructions);
+    struct outcome r;
+    if (opt.gdb_port) {
+        r = gdbstub_session(m, opt.gdb_port, opt.max_instructions,
+                            opt.trace_ring_given ? opt.trace_ring : 0); /* monitor show ring */
+    } else if (opt.debug || (opt.trace_ring_given && opt.trace_ring)) {
+        /* The debugger's loop; without --debug only for the ring (no prompt). */
+        struct debugger_config dc = { .out = stdout, .in = opt.debug ? stdin : NULL,
+                                      .ring_size = opt.trace_ring, .script = opt.debug_script,
+                                      .max_insns = opt.max_instructions };
+        r = debugger_session(m, &dc, opt.debug);
+    } else {
+        r = run_guest(m, opt.max_instructions);
+    }
     if (opt.stats)
         print_stats(m, &r);
     status = r.exit_code;

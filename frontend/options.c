@@ -27,6 +27,11 @@ static void print_usage(FILE *out)
             "  --max-instructions N   stop after N instructions (k, M, G suffixes: x1000)\n"
             "  --stats                print MIPS and decode-cache statistics at the end\n"
             "  --check-dcache         re-check cached code bytes on every block (slow, debug)\n"
+            "  --debug                start in the debugger's command line (help lists commands)\n"
+            "  --debug-script FILE    run the debugger commands in FILE first (implies --debug)\n"
+            "  --trace-ring N         remember the last N instructions (default 64 with --debug);\n"
+            "                         printed on a triple fault; 0 turns it off\n"
+            "  --gdb PORT             wait for gdb on localhost:PORT (target remote :PORT)\n"
             "  --help                 show this help\n"
             "  --version              show the version\n"
             "\n"
@@ -94,13 +99,18 @@ enum options_result options_parse(int argc, char **argv, struct options *o, FILE
             o->check_dcache = true;
             continue;
         }
+        if (strcmp(arg, "--debug") == 0) {
+            o->debug = true;
+            continue;
+        }
 
         /* Options with a value. */
         const char *eq = strncmp(arg, "--", 2) == 0 ? strchr(arg, '=') : NULL;
         size_t name_len = eq ? (size_t)(eq - arg) : strlen(arg);
 #define IS(name) (name_len == strlen(name) && strncmp(arg, name, name_len) == 0)
         if (!(IS("--cpu") || IS("-m") || IS("--bios") || IS("--display") || IS("--debugcon") ||
-              IS("--max-instructions"))) {
+              IS("--max-instructions") || IS("--debug-script") || IS("--trace-ring") ||
+              IS("--gdb"))) {
             snprintf(err, errlen, "unknown option '%s' (try --help)", arg);
             return OPTIONS_ERROR;
         }
@@ -136,6 +146,22 @@ enum options_result options_parse(int argc, char **argv, struct options *o, FILE
                 snprintf(err, errlen, "unknown display '%s' (only 'none' so far)", val);
                 return OPTIONS_ERROR;
             }
+        } else if (IS("--debug-script")) {
+            o->debug_script = val;
+            o->debug = true;
+        } else if (IS("--trace-ring")) {
+            if (!parse_u64(val, "k", count_mult, &n) || n > 10000000) {
+                snprintf(err, errlen, "--trace-ring wants a count from 0 to 10000000, not '%s'", val);
+                return OPTIONS_ERROR;
+            }
+            o->trace_ring = (uint32_t)n;
+            o->trace_ring_given = true;
+        } else if (IS("--gdb")) {
+            if (!parse_u64(val, "", count_mult, &n) || n == 0 || n > 65535) {
+                snprintf(err, errlen, "--gdb wants a TCP port from 1 to 65535, not '%s'", val);
+                return OPTIONS_ERROR;
+            }
+            o->gdb_port = (uint16_t)n;
         } else if (IS("--debugcon")) {
             if (*val == '\0') {
                 snprintf(err, errlen, "--debugcon wants stdio, none or a file name");
@@ -151,5 +177,11 @@ enum options_result options_parse(int argc, char **argv, struct options *o, FILE
         }
 #undef IS
     }
+    if (o->gdb_port && o->debug) {
+        snprintf(err, errlen, "--gdb and --debug each drive the guest: choose one");
+        return OPTIONS_ERROR;
+    }
+    if (!o->trace_ring_given)
+        o->trace_ring = 64;
     return OPTIONS_RUN;
 }

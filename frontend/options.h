@@ -19,6 +19,12 @@ struct options {
     uint64_t max_instructions;   /* 0: no bound */
     bool stats;
     bool check_dcache;
+    /* The debugger (frontend/debugger.h) and the GDB stub (frontend/gdbstub.h). */
+    bool debug;                  /* --debug: the command line at reset */
+    const char *debug_script;    /* --debug-script FILE: commands run first (implies --debug) */
+    uint32_t trace_ring;         /* --trace-ring N: instructions remembered (default 64) */
+    bool trace_ring_given;
+    uint16_t gdb_port;           /* --gdb PORT: 0 = no stub */
 };
 
 enum options_result { OPTIONS_RUN, OPTIONS_EXIT, OPTIONS_ERROR };

@@ -13,7 +13,7 @@
  * frontend (later: the display, the debugger's Ctrl-C) gets control many times a second. */
 #define RUN_CHUNK (1u << 22)
 
-static double now_seconds(void)
+double session_seconds(void)
 {
     struct timespec ts;
     clock_gettime(CLOCK_MONOTONIC, &ts);
@@ -48,7 +48,7 @@ struct outcome run_guest(struct machine *m, uint64_t max_insns)
     struct cpu *c = &m->cpu;
     struct outcome r = { .ending = END_GUEST_EXIT };
     const uint64_t start = c->icount;
-    const double t0 = now_seconds();
+    const double t0 = session_seconds();
 
     for (;;) {
         uint64_t done = c->icount - start;
@@ -75,9 +75,16 @@ struct outcome run_guest(struct machine *m, uint64_t max_insns)
         /* RUN_BUDGET: the chunk is used up; RUN_STOPPED: nothing in this frontend asks
          * for a stop yet. Either way, go on. */
     }
-    r.seconds = now_seconds() - t0;
+    r.seconds = session_seconds() - t0;
     r.instructions = c->icount - start;
+    report_ending(m, &r);
+    return r;
+}
 
+void report_ending(struct machine *m, struct outcome *o)
+{
+    const struct cpu *c = &m->cpu;
+    struct outcome r = *o;
     fflush(stdout); /* the guest's console output comes before the verdict */
     switch (r.ending) {
     case END_GUEST_EXIT:
@@ -110,7 +117,7 @@ struct outcome run_guest(struct machine *m, uint64_t max_insns)
         dump_registers(m);
         break;
     }
-    return r;
+    *o = r;
 }
 
 void print_stats(const struct machine *m, const struct outcome *r)

@@ -27,6 +27,11 @@ struct outcome {
 
 /* Run until the guest ends (max_insns 0: no bound). Prints the ending on stderr. */
 struct outcome run_guest(struct machine *m, uint64_t max_insns);
+/* Set r->exit_code from r->ending and print the ending line (and registers) on stderr;
+ * shared with the debugger and the GDB stub, whose loops end guests too. */
+void report_ending(struct machine *m, struct outcome *r);
+/* The host's monotonic clock in seconds. */
+double session_seconds(void);
 
 /* "glass86: N instructions in S s = X MIPS" and the decode-cache counters, on stderr. */
 void print_stats(const struct machine *m, const struct outcome *r);
