@@ -35,10 +35,21 @@ void cpu_set_seg_cache(struct cpu *c, int sreg, uint16_t selector, uint32_t base
         uint32_t eip_mask = code32 ? 0xFFFFFFFFu : 0xFFFFu;
         uint32_t code_limit = (code32 || limit < 0xFFFF) ? limit : 0xFFFF;
         if (eip_mask != c->code_eip_mask || code_limit != c->code_limit)
-            c->block_stamp++;
+            cpu_blocks_changed(c);
+        else if (base != c->code_base)
+            cpu_translation_changed(c);
+        c->code_base = base;
         c->code_eip_mask = eip_mask;
         c->code_limit = code_limit;
     }
+}
+
+/* The fast path's spans from the range and the rights: after every change of either. */
+static void seg_derive_spans(struct segment *s)
+{
+    int64_t span = s->hi >= s->lo ? (int64_t)s->hi - s->lo : -1;
+    s->read_span = s->readable ? span : -1;
+    s->write_span = s->writable ? span : -1;
 }
 
 void seg_cache_build(struct segment *s, uint16_t selector, uint32_t base, uint32_t limit,
@@ -64,9 +75,7 @@ void seg_cache_build(struct segment *s, uint16_t selector, uint32_t base, uint32
         s->lo = 0;
         s->hi = limit;
     }
-    int64_t span = s->hi >= s->lo ? (int64_t)s->hi - s->lo : -1;
-    s->read_span = s->readable ? span : -1;
-    s->write_span = s->writable ? span : -1;
+    seg_derive_spans(s);
 }
 
 void cpu_update_stack_mask(struct cpu *c)
@@ -83,6 +92,10 @@ void cpu_load_seg_real(struct machine *m, int sreg, uint16_t selector)
     s->selector = selector;
     s->base = (uint32_t)selector << 4;
     cpu_real_mode_rights(s);
+    if (sreg == SEG_CS && s->base != c->code_base) {
+        cpu_translation_changed(c); /* the block links do not look at CS.base */
+        c->code_base = s->base;
+    }
 }
 
 void cpu_real_mode_rights(struct segment *s)
@@ -91,6 +104,7 @@ void cpu_real_mode_rights(struct segment *s)
      * describe a code segment from protected mode, works (SYSLINUX does it). */
     s->readable = true;
     s->writable = true;
+    seg_derive_spans(s);
 }
 
 /* Real-mode data segment rights: present, writable data, accessed. */
@@ -104,7 +118,7 @@ void cpu_reset(struct machine *m)
     memset(c, 0, offsetof(struct cpu, fault_jmp));
     c->model = model;
     c->stats = stats;
-    c->block_stamp++; /* no link made before the reset holds */
+    cpu_blocks_changed(c); /* no link made before the reset holds */
     fpu_reset(&c->fpu, model->id);
     for (int s = 0; s < SEG_COUNT; s++)
         cpu_set_seg_cache(c, s, 0, 0, 0xFFFF, REAL_MODE_ATTR);

@@ -91,8 +91,10 @@ struct cpu {
     uint32_t stack_mask;       /* 0xFFFF or 0xFFFFFFFF, from SS.B */
     uint32_t code_eip_mask;    /* 0xFFFF or 0xFFFFFFFF, from CS.D: the block lookup's EIP */
     uint32_t code_limit;       /* the last CS offset a decoded block may cover: the CS limit,
-                                  in 16-bit code at most 0xFFFF (cpu_set_seg_cache() keeps
-                                  both; see cpu/dcache_lookup.h) */
+                                  in 16-bit code at most 0xFFFF */
+    uint32_t code_base;        /* CS.base as the block links last saw it (these three are
+                                  kept by cpu_set_seg_cache() and cpu_load_seg_real(); see
+                                  cpu/dcache_lookup.h) */
     uint8_t cpl;
     uint8_t user;              /* TLB class: 0 supervisor, 1 user (CPL 3), 2 user with
                                   alignment checks (CR0.AM, EFLAGS.AC: all accesses slow) */
@@ -101,6 +103,7 @@ struct cpu {
     uint8_t inhibit_irq;       /* interrupts are held off for one instruction after STI (1)
                                   and MOV SS / POP SS (2, which also hold off debug traps) */
     bool nmi_blocked;          /* from NMI delivery to the next IRET */
+    bool shadow_step;          /* run one instruction before looking at interrupts again */
     uint8_t dbg_exec;          /* DR0-DR3 armed as instruction breakpoints (cpu/debug.c) */
     uint8_t dbg_data_write;    /* ... as data breakpoints on writes */
     uint8_t dbg_data_read;     /* ... as data breakpoints on reads */
@@ -124,10 +127,11 @@ struct cpu {
     /* Kept by cpu_reset(), which clears everything above. */
     const struct cpu_model_info *model;
     struct cpu_stats stats;
-    uint64_t block_stamp;      /* the links between decoded blocks are valid while it keeps
-                                  its value (cpu/dcache_lookup.h); it only ever grows */
-    uint64_t tlb_gen;          /* moves on with every change to the TLB or its class: a
-                                  translation checked under one value still holds */
+    /* The links between decoded blocks (cpu/dcache_lookup.h); both only ever grow. */
+    uint64_t block_stamp;      /* moves on when a block a link may name is gone or changed */
+    uint64_t link_epoch;       /* moves on with block_stamp and with every change to the TLB,
+                                  the TLB class or CS.base: under an unchanged value a link
+                                  holds without a TLB lookup */
 };
 
 /* Operand sizes and segment reads used by handlers and the frontends. */
@@ -187,12 +191,21 @@ void seg_cache_build(struct segment *s, uint16_t selector, uint32_t base, uint32
                      uint16_t attr);
 
 /* Recompute the TLB class after a change of CPL, CR0.AM or EFLAGS.AC. */
+/* Tell the block links (cpu/dcache_lookup.h) that blocks they may name are gone or changed,
+ * or that CS:EIP may translate differently now. */
+static inline void cpu_blocks_changed(struct cpu *c)
+{
+    c->block_stamp++;
+    c->link_epoch++;
+}
+static inline void cpu_translation_changed(struct cpu *c) { c->link_epoch++; }
+
 static inline void cpu_update_user(struct cpu *c)
 {
     bool ac = (c->cr[0] & 0x40000u) && (c->eflags & 0x40000u);
     uint8_t user = c->cpl == 3 ? (ac ? 2 : 1) : 0;
     if (user != c->user)
-        c->tlb_gen++; /* translations now come from another array */
+        cpu_translation_changed(c); /* translations now come from another array */
     c->user = user;
     c->tlb_offset = user * (uint32_t)sizeof(struct tlb_entry[TLB_SIZE]);
 }

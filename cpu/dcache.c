@@ -31,6 +31,7 @@ void dcache_flush(struct machine *m)
 {
     m->dcache.epoch++;
     m->dcache.pool_used = 0;
+    cpu_blocks_changed(&m->cpu); /* every link names a block that is gone */
     m->cpu.stats.dcache_flushes++;
 }
 
@@ -38,6 +39,7 @@ void dcache_invalidate_page(struct machine *m, uint32_t page)
 {
     m->mem.page_gen[page]++;
     m->mem.code_lines[page] = 0;
+    cpu_blocks_changed(&m->cpu); /* links may name blocks of this page */
     m->cpu.stats.smc_invalidations++;
     cpu_signal(&m->cpu, EV_SMC); /* the running block may be one of them */
 }
@@ -66,8 +68,8 @@ static void mark_code_lines(struct machine *m, uint32_t phys, unsigned bytes)
 /* Decode one instruction byte by byte through the MMU: for instructions that cross a page
  * or the CS limit, the 8086's wrap at offset 0xFFFF, and code outside RAM and ROM. Bytes
  * are fetched only as the decoder asks for them, so a fault is raised only by a byte the
- * instruction really has. Such instructions are never cached. */
-static const struct insn *decode_uncached(struct machine *m, bool code32, unsigned *count)
+ * instruction really has. Such instructions are never cached, nor linked to. */
+static struct dblock *decode_uncached(struct machine *m, bool code32)
 {
     struct cpu *c = &m->cpu;
     const struct segment *cs = &c->seg[SEG_CS];
@@ -88,11 +90,15 @@ static const struct insn *decode_uncached(struct machine *m, bool code32, unsign
         uint32_t phys = mmu_translate_fetch(m, cs->base + off);
         buf[got++] = phys_read8(m, phys);
     }
-    *count = 1;
-    return out;
+    struct dblock *b = &m->dcache.scratch_block;
+    b->insns = out;
+    b->count = 1;
+    return b;
 }
 
-const struct insn *dcache_get_block(struct machine *m, unsigned *count)
+/* The block at CS:EIP from the hash table, decoded if it is not there, and the physical
+ * address of CS:EIP (left alone for an uncached instruction). */
+static struct dblock *find_block(struct machine *m, uint32_t *phys_out)
 {
     struct cpu *c = &m->cpu;
     struct dcache *dc = &m->dcache;
@@ -103,7 +109,6 @@ const struct insn *dcache_get_block(struct machine *m, unsigned *count)
     uint32_t eip = c->eip;
     /* A fetch fault belongs to the instruction about to run. */
     c->insn_eip = eip;
-    c->insn_esp = c->gpr[ESP];
     if (eip > cs->limit && !c->model->segment_wrap)
         cpu_raise(m, EXC_GP, 0);
 
@@ -112,30 +117,30 @@ const struct insn *dcache_get_block(struct machine *m, unsigned *count)
     if (e->read_tag != (lin & PAGE_MASK))
         e = tlb_fill(m, lin, ACCESS_FETCH | mmu_user_bit(m));
     if (!e)
-        return decode_uncached(m, code32, count); /* code in MMIO */
+        return decode_uncached(m, code32); /* code in MMIO */
     uint32_t phys = (e->phys_page << 12) | (lin & 0xFFF);
     uint8_t *host = e->host + (lin & 0xFFF);
+    *phys_out = phys;
     if (phys >= m->mem.ram_size) {
         /* Outside RAM only ROM may be cached: nothing tracks writes to a frame buffer. */
         bool writable;
         physmem_host(&m->mem, phys, &writable);
         if (writable)
-            return decode_uncached(m, code32, count);
+            return decode_uncached(m, code32);
     }
 
     struct physmem *pm = &m->mem;
     uint32_t gen = phys < pm->ram_size ? pm->page_gen[phys >> 12] : 0;
     struct dblock *blk = &dc->table[dcache_slot(phys, code32)];
     if (blk->phys == phys && blk->mode == code32 && blk->epoch == dc->epoch && blk->gen == gen &&
-        (uint64_t)eip + blk->bytes - 1 <= dcache_code_limit(cs, code32)) {
+        (uint64_t)eip + blk->bytes - 1 <= c->code_limit) {
         c->stats.block_hits++;
         if (m->config.check_dcache && fnv1a(host, blk->bytes) != blk->hash) {
             fprintf(stderr, "glass86: decode cache holds stale code at physical %08x "
                             "(a write was not seen): aborting\n", phys);
             abort();
         }
-        *count = blk->count;
-        return &dc->pool[blk->first];
+        return blk;
     }
 
     /* Decode a new block: straight-line code up to a branch or other block-ending
@@ -158,12 +163,15 @@ const struct insn *dcache_get_block(struct machine *m, unsigned *count)
             break;
     }
     if (n == 0)
-        return decode_uncached(m, code32, count);
+        return decode_uncached(m, code32);
 
+    /* The slot may hold a block that links name: they must not reach the new one. */
+    if (blk->epoch == dc->epoch)
+        cpu_blocks_changed(c);
+    blk->insns = out;
     blk->phys = phys;
     blk->mode = code32;
     blk->epoch = dc->epoch;
-    blk->first = dc->pool_used;
     blk->count = (uint16_t)n;
     blk->bytes = (uint16_t)bytes;
     blk->hash = m->config.check_dcache ? fnv1a(host, bytes) : 0;
@@ -171,6 +179,32 @@ const struct insn *dcache_get_block(struct machine *m, unsigned *count)
     mark_code_lines(m, phys, bytes);
     blk->gen = phys < pm->ram_size ? pm->page_gen[phys >> 12] : 0;
     c->stats.blocks_decoded++;
-    *count = n;
-    return out;
+    return blk;
+}
+
+const struct insn *dcache_get_block(struct machine *m, unsigned *count)
+{
+    uint32_t phys;
+    const struct dblock *b = find_block(m, &phys);
+    *count = b->count;
+    return b->insns;
+}
+
+struct dblock *dcache_find(struct machine *m, struct dblock *prev)
+{
+    struct cpu *c = &m->cpu;
+    uint32_t phys = 0;
+    struct dblock *b = find_block(m, &phys);
+    /* No links to the one-off scratch block, and none at all under check_dcache, whose
+     * check of the bytes runs on the hash path only, or for user code with alignment
+     * checks on, whose TLB array is never filled (every fetch walks the page tables, and a
+     * link must not skip that). The link is made after the decode, under the stamp that
+     * holds now; the block `prev` may meanwhile have lost its slot to the new one, which
+     * does no harm: a link is right whichever block holds it. */
+    if (b != &m->dcache.scratch_block && !m->config.check_dcache && c->user < 2) {
+        prev->link[1] = prev->link[0];
+        prev->link[0] = (struct dlink){ .stamp = c->block_stamp, .epoch = c->link_epoch,
+                                        .eip = c->eip, .phys = phys, .to = b };
+    }
+    return b;
 }

@@ -14,15 +14,29 @@
 #define DCACHE_HASH_BITS 15
 #define DCACHE_POOL_INSNS (1u << 18) /* 256 Ki instructions, 8 MiB */
 
+struct dblock;
+
+/* A successor a block ran into before: the block at CS:`eip`, physical address `phys`. It
+ * holds while cpu.block_stamp still has the value it was made under; see
+ * cpu/dcache_lookup.h for why that is enough. */
+struct dlink {
+    uint64_t stamp;      /* cpu.block_stamp when made */
+    uint64_t epoch;      /* cpu.link_epoch when CS:EIP last translated to `phys` */
+    uint32_t eip;
+    uint32_t phys;
+    struct dblock *to;
+};
+
 struct dblock {
+    const struct insn *insns; /* its first instruction in the pool */
     uint32_t phys;       /* physical address of the first byte */
     uint32_t gen;        /* the page generation it was decoded under */
     uint32_t epoch;      /* dcache.epoch at decode time; older blocks are gone */
-    uint32_t first;      /* index of its first instruction in the pool */
     uint16_t count;      /* instructions */
     uint16_t bytes;      /* guest bytes covered */
     uint8_t mode;        /* decode mode: bit 0 = 32-bit code */
     uint32_t hash;       /* FNV-1a of the bytes, for the check_dcache debug option */
+    struct dlink link[2]; /* its last two successors, the newer first */
 };
 
 struct dcache {
@@ -31,6 +45,9 @@ struct dcache {
     uint32_t pool_used;
     uint32_t epoch;          /* bumped by a whole flush, so flushing costs nothing per entry */
     struct insn scratch;     /* a one-off instruction that may not be cached */
+    struct dblock scratch_block; /* ... and the one-instruction block around it */
+    struct dblock entry;     /* where the run loop starts: a block with no code of its own,
+                                whose links remember where the loop was entered before */
 };
 
 struct machine;
@@ -44,6 +61,10 @@ void dcache_flush(struct machine *m);
  * an instruction fetch would raise. An instruction that crosses a page or the CS limit, or
  * code outside RAM and ROM, comes back as a one-instruction block that is not cached. */
 const struct insn *dcache_get_block(struct machine *m, unsigned *count);
+/* The same for the run loop, which has just run block `prev` (or dcache.entry): the
+ * block found becomes prev's newest link. The fast path is dcache_next() in
+ * cpu/dcache_lookup.h. */
+struct dblock *dcache_find(struct machine *m, struct dblock *prev);
 
 /* A write touched code in physical page `page` (already known to hold decoded lines). */
 void dcache_invalidate_page(struct machine *m, uint32_t page);

@@ -1,47 +1,59 @@
-/* The fast path of dcache_get_block(), inlined into the run loop: a TLB hit for CS:EIP and
- * a cached block for its physical address in the current epoch and page generation;
- * anything else (a miss, code outside RAM and ROM, the check_dcache option) goes to
- * dcache_get_block(). */
+/* The fast path of the block lookup, inlined into the run loop: the block that just ran
+ * remembers the blocks that followed it (its links), and the next block is usually one of
+ * them. Anything else goes to dcache_find() (cpu/dcache.c), which looks in the hash table
+ * by physical address, decodes on a miss, and makes the link.
+ *
+ * Why a link is enough. It names the block at CS:`eip`, physical address `phys`, and holds
+ * while cpu.block_stamp keeps the value the link was made under: the stamp moves on
+ * (cpu_blocks_changed()) whenever a block a link may name stops being valid or changes
+ * meaning: a whole flush (dcache_flush()), a write to a page holding code
+ * (dcache_invalidate_page()), a block's table slot taken by another block, a change of
+ * CS's code size or limit, which the decode and the limit check depended on
+ * (cpu_set_seg_cache()), and a CPU reset. The fetch must also still translate to `phys`:
+ *  - while cpu.link_epoch is the link's, nothing changed in the TLB, its class or CS.base
+ *    (cpu_translation_changed()), so looking CS:EIP up in the TLB would find the entry
+ *    it found when the link was made or last checked: the lookup is skipped;
+ *  - otherwise the TLB is looked up, as the hash path does, and a hit on the same physical
+ *    address renews the link's epoch. A TLB miss goes to the hash path, which refills the
+ *    entry (and sets the accessed bits) exactly as without links. */
 #ifndef GLASS86_DCACHE_LOOKUP_H
 #define GLASS86_DCACHE_LOOKUP_H
 
 #include "machine/machine.h"
-#include "mmu/tlb.h"
+#include "mmu/mem.h"
 
 static inline uint32_t dcache_slot(uint32_t phys, unsigned mode)
 {
     return ((phys ^ (mode << 31)) * 0x9E3779B1u) >> (32 - DCACHE_HASH_BITS);
 }
 
-/* The last offset a cached block may cover: the CS limit, and in 16-bit code also 0xFFFF,
- * where IP wraps (a block decoded at another CS:IP may run past it). */
-static inline uint32_t dcache_code_limit(const struct segment *cs, unsigned mode)
-{
-    return (mode || cs->limit < 0xFFFF) ? cs->limit : 0xFFFF;
-}
-
-static inline const struct insn *dcache_lookup(struct machine *m, unsigned *count)
+static inline struct dblock *dcache_next(struct machine *m, struct dblock *prev)
 {
     struct cpu *c = &m->cpu;
-    const struct segment *cs = &c->seg[SEG_CS];
-    unsigned mode = (cs->attr & SEG_ATTR_D) ? 1 : 0;
-    uint32_t eip = mode ? c->eip : (c->eip & 0xFFFF);
-    uint32_t lin = cs->base + eip;
-    const struct tlb_entry *e = &m->tlb.e[c->user][(lin >> 12) & (TLB_SIZE - 1)];
-    if (e->read_tag == (lin & 0xFFFFF000u)) {
-        uint32_t phys = (e->phys_page << 12) | (lin & 0xFFF);
-        const struct dblock *blk = &m->dcache.table[dcache_slot(phys, mode)];
-        uint32_t gen = phys < m->mem.ram_size ? m->mem.page_gen[phys >> 12] : 0;
-        if (blk->phys == phys && blk->gen == gen && blk->epoch == m->dcache.epoch &&
-            blk->mode == mode && (uint64_t)eip + blk->bytes - 1 <= dcache_code_limit(cs, mode) &&
-            !m->config.check_dcache) {
+    uint32_t eip = c->eip & c->code_eip_mask;
+    for (int k = 0; k < 2; k++) {
+        const struct dlink *l = &prev->link[k];
+        if (l->eip == eip && l->epoch == c->link_epoch) {
             c->eip = eip;
             c->stats.block_hits++;
-            *count = blk->count;
-            return &m->dcache.pool[blk->first];
+            return l->to;
         }
     }
-    return dcache_get_block(m, count);
+    uint32_t lin = c->seg[SEG_CS].base + eip;
+    const struct tlb_entry *e = tlb_entry_of(m, lin);
+    if (e->read_tag == (lin & PAGE_MASK)) {
+        uint32_t phys = (e->phys_page << 12) | (lin & 0xFFF);
+        for (int k = 0; k < 2; k++) {
+            struct dlink *l = &prev->link[k];
+            if (l->eip == eip && l->phys == phys && l->stamp == c->block_stamp) {
+                l->epoch = c->link_epoch;
+                c->eip = eip;
+                c->stats.block_hits++;
+                return l->to;
+            }
+        }
+    }
+    return dcache_find(m, prev);
 }
 
 #endif

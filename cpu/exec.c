@@ -28,8 +28,11 @@ static void deliver_raised(struct machine *m)
     int vector = c->exc_vector;
     uint32_t error = c->exc_error;
 
+    /* EIP goes back to the faulting instruction. ESP needs no undoing: every handler reads
+     * and writes memory before it moves ESP, and far transfers, interrupt delivery and task
+     * switches build the new stack aside and commit it after their last check (pop_E(),
+     * pstack_push(), deliver_real(), task_switch()). */
     c->eip = c->insn_eip;
-    c->gpr[ESP] = c->insn_esp;
     c->halted = false;
 
     if (c->fault_depth > 0) {
@@ -69,7 +72,6 @@ static void deliver_external(struct machine *m, int vector)
 {
     struct cpu *c = &m->cpu;
     c->insn_eip = c->eip;
-    c->insn_esp = c->gpr[ESP];
     c->fault_depth = 1;
     c->fault_first = EXC_NMI; /* benign: a fault on the way is delivered as itself */
     cpu_interrupt(m, vector, NO_ERROR_CODE, false);
@@ -86,8 +88,10 @@ static bool handle_events(struct machine *m)
     if (ev & EV_STOP)
         return true;
     if (c->inhibit_irq) {
+        /* This boundary is in the shadow: the next instruction runs first, alone, and
+         * interrupts are looked at after it (cpu_run's shadow_step). */
         c->inhibit_irq = 0;
-        cpu_signal(c, EV_IRQ); /* look again after the next instruction */
+        c->shadow_step = true;
         return false;
     }
     if (m->nmi_pending && !c->nmi_blocked) {
@@ -107,25 +111,34 @@ static inline void execute(struct machine *m, const struct insn *i)
 {
     struct cpu *c = &m->cpu;
     c->insn_eip = c->eip;
-    c->insn_esp = c->gpr[ESP];
     c->eip += i->len;
     i->fn(m, i);
 }
 
 /* The hot loop: blocks and their instructions until something needs cpu_run()'s
  * attention (an event, the budget). It is a function of its own, and not inlined,
- * because cpu_run() calls setjmp(), which makes the compiler keep everything in memory. */
+ * because cpu_run() calls setjmp(), which makes the compiler keep everything in memory.
+ *
+ * It is execute() with EIP kept in a register: inside a block the instructions follow one
+ * another, since only the last one may branch. A handler that changes EIP in the middle
+ * of a block also ends the loop: a REP instruction that yields (run_limit, or an event
+ * that set break_at to 0) or an exception (a long jump out of the loop). */
 static __attribute__((noinline)) void run_blocks(struct machine *m)
 {
     struct cpu *c = &m->cpu;
+    struct dblock *b = &m->dcache.entry;
     while (!c->events && c->icount < c->run_limit) {
-        c->break_at = c->run_limit;
-        unsigned n;
-        const struct insn *i = dcache_lookup(m, &n);
-        const struct insn *end = i + n;
-        do
-            execute(m, i);
-        while (++c->icount < c->break_at && ++i < end);
+        /* break_at is run_limit here: cpu_run() set it, and only cpu_signal() (which
+         * sets an event) or timer_arm() (which lowers run_limit with it) change it. */
+        b = dcache_next(m, b);
+        const struct insn *i = b->insns, *end = i + b->count;
+        uint32_t eip = c->eip;
+        do {
+            c->insn_eip = eip;
+            eip += i->len;
+            c->eip = eip;
+            i->fn(m, i);
+        } while (++c->icount < c->break_at && ++i < end);
     }
 }
 
@@ -145,7 +158,6 @@ static void execute_single_stepped(struct machine *m)
         uint32_t hits = dbg_exec_hits(m, c->seg[SEG_CS].base + eip);
         if (hits) {
             c->insn_eip = eip;
-            c->insn_esp = c->gpr[ESP];
             c->dr[6] |= hits;
             cpu_raise(m, EXC_DB, NO_ERROR_CODE);
         }
@@ -166,7 +178,6 @@ static void execute_single_stepped(struct machine *m)
     if (c->halted || c->shutdown || (!tf && !c->dbg_hits))
         return;
     c->insn_eip = c->eip;
-    c->insn_esp = c->gpr[ESP];
     c->dr[6] |= c->dbg_hits | (tf ? DR6_BS : 0);
     c->dbg_hits = 0;
     c->fault_depth = 1;
@@ -217,8 +228,12 @@ enum cpu_stop cpu_run(struct machine *m, uint64_t max_insns)
             normalize_eip(c);
             return c->shutdown ? STOP_SHUTDOWN : c->halted ? STOP_HALTED : STOP_LIMIT;
         }
-        if (stepping(c)) {
+        if (stepping(c) || c->shadow_step) {
+            bool shadow = c->shadow_step;
+            c->shadow_step = false;
             execute_single_stepped(m);
+            if (shadow)
+                cpu_signal(c, EV_IRQ); /* the shadow is over: interrupts may come now */
             continue;
         }
         run_blocks(m);

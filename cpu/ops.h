@@ -110,6 +110,17 @@ static inline void branch_to(struct cpu *c, uint32_t target, unsigned w)
     c->eip = target & width_mask(w);
 }
 
+/* Instantiate a body once per condition of Jcc, SETcc and CMOVcc (the low nibble of their
+ * opcodes), so that the condition is a constant in each handler and lf_cond() reduces to
+ * the flags it tests: INST(stem_o, body, 0x0) ... INST(stem_nle, body, 0xF). */
+#define INST_EACH_CC(INST, stem, body) \
+    INST(stem##_o, body, 0x0) INST(stem##_no, body, 0x1) INST(stem##_b, body, 0x2) \
+    INST(stem##_nb, body, 0x3) INST(stem##_z, body, 0x4) INST(stem##_nz, body, 0x5) \
+    INST(stem##_be, body, 0x6) INST(stem##_a, body, 0x7) INST(stem##_s, body, 0x8) \
+    INST(stem##_ns, body, 0x9) INST(stem##_p, body, 0xA) INST(stem##_np, body, 0xB) \
+    INST(stem##_l, body, 0xC) INST(stem##_nl, body, 0xD) INST(stem##_le, body, 0xE) \
+    INST(stem##_nle, body, 0xF)
+
 static inline bool model_is(const struct machine *m, enum cpu_model_id id) { return m->cpu.model->id == id; }
 static inline bool model_at_least(const struct machine *m, enum cpu_model_id id) { return m->cpu.model->id >= id; }
 static inline bool in_v86(const struct cpu *c) { return (c->eflags & FLAG_VM) != 0; }

@@ -3,9 +3,9 @@
  * to the operand size; LOOP and JCXZ count in CX or ECX by the address size. */
 #include "cpu/ops.h"
 
-ALWAYS_INLINE void jcc(struct machine *m, const struct insn *i, unsigned w)
+ALWAYS_INLINE void jcc(struct machine *m, const struct insn *i, unsigned w, unsigned cc)
 {
-    if (lf_cond(&m->cpu.lf, i->opcode & 0xF))
+    if (lf_cond(&m->cpu.lf, cc))
         branch_to(&m->cpu, m->cpu.eip + i->imm, w);
 }
 ALWAYS_INLINE void jmp_rel(struct machine *m, const struct insn *i, unsigned w)
@@ -18,7 +18,7 @@ ALWAYS_INLINE void call_rel(struct machine *m, const struct insn *i, unsigned w)
     push(m, c->eip & width_mask(w), w / 8);
     branch_to(c, c->eip + i->imm, w);
 }
-INST_NV(jcc_rel, jcc)
+INST_EACH_CC(INST_NV, jcc, jcc)
 INST_NV(jmp_rel, jmp_rel)
 INST_NV(call_rel, call_rel)
 

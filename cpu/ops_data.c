@@ -161,19 +161,19 @@ HANDLER(bswap)
         cpu_set_reg16(c, i->reg, 0); /* undefined; Intel chips clear the low word */
 }
 
-ALWAYS_INLINE void cmov(struct machine *m, const struct insn *i, unsigned w, bool mem)
+ALWAYS_INLINE void cmov(struct machine *m, const struct insn *i, unsigned w, bool mem, unsigned cc)
 {
     uint32_t v = rm_read(m, i, w, mem, mem ? insn_ea(m, i) : 0); /* read even if not moved */
-    if (lf_cond(&m->cpu.lf, i->opcode & 0xF))
+    if (lf_cond(&m->cpu.lf, cc))
         reg_set(&m->cpu, i->reg, w, v);
 }
-INST_EV(cmov_GvEv, cmov)
+INST_EACH_CC(INST_EV, cmov_GvEv, cmov)
 
-ALWAYS_INLINE void setcc(struct machine *m, const struct insn *i, unsigned w, bool mem)
+ALWAYS_INLINE void setcc(struct machine *m, const struct insn *i, unsigned w, bool mem, unsigned cc)
 {
-    rm_write(m, i, 8, mem, mem ? insn_ea(m, i) : 0, lf_cond(&m->cpu.lf, i->opcode & 0xF));
+    rm_write(m, i, 8, mem, mem ? insn_ea(m, i) : 0, lf_cond(&m->cpu.lf, cc));
 }
-INST_EB(setcc_Eb, setcc)
+INST_EACH_CC(INST_EB, setcc_Eb, setcc)
 
 HANDLER(lahf)
 {

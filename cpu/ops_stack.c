@@ -1,6 +1,7 @@
 /* Stack instructions: PUSH/POP of registers, segment registers, immediates and memory,
  * PUSHA/POPA, PUSHF/POPF, ENTER/LEAVE (Intel SDM vol. 2, the page of each). Every
- * instruction writes memory before it moves ESP, so a fault leaves the stack as it was. */
+ * instruction reads and writes memory before it moves ESP, so a fault leaves the stack as
+ * it was: the run loop does not restore ESP after a fault. */
 #include "cpu/ops.h"
 
 ALWAYS_INLINE void push_reg(struct machine *m, const struct insn *i, unsigned w)
@@ -59,14 +60,24 @@ ALWAYS_INLINE void push_E(struct machine *m, const struct insn *i, unsigned w, b
 }
 INST_EV(push_Ev, push_E)
 
-/* POP r/m: an ESP-based address is computed with ESP already incremented. */
+/* POP r/m: an ESP-based address is computed with ESP already incremented. A fault in the
+ * write leaves ESP as it was on the 386 and later, while the 286 keeps the new SP; nothing
+ * puts ESP back after a fault (see deliver_raised()), so the old value stays in ESP until
+ * the write has succeeded. */
 ALWAYS_INLINE void pop_E(struct machine *m, const struct insn *i, unsigned w, bool mem)
 {
     struct cpu *c = &m->cpu;
     uint32_t v = stack_peek(m, 0, w / 8);
-    set_sp(c, c->gpr[ESP] + w / 8);
-    if (model_is(m, CPU_286))
-        c->insn_esp = c->gpr[ESP]; /* the 286 keeps the new SP when the write faults */
+    uint32_t old_esp = c->gpr[ESP];
+    set_sp(c, old_esp + w / 8);
+    if (mem && !model_is(m, CPU_286)) {
+        uint32_t new_esp = c->gpr[ESP];
+        uint32_t ea = insn_ea(m, i);
+        c->gpr[ESP] = old_esp;
+        mem_write(m, i->seg, ea, v, w / 8);
+        c->gpr[ESP] = new_esp;
+        return;
+    }
     rm_write(m, i, w, mem, mem ? insn_ea(m, i) : 0, v);
 }
 INST_EV(pop_Ev, pop_E)

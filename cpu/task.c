@@ -154,7 +154,6 @@ void task_switch(struct machine *m, uint16_t selector, struct descriptor *d, enu
     c->eip = eip;
     /* From here on a fault belongs to the new task: it restarts from the new state. */
     c->insn_eip = eip;
-    c->insn_esp = c->gpr[ESP];
     for (int s = SEG_ES; s <= SEG_GS; s++)
         c->seg[s].selector = sels[s]; /* visible even if a check below faults */
     load_task_ldt(m, ldt);

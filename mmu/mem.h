@@ -40,19 +40,37 @@ static inline uint32_t load_le(const uint8_t *p, unsigned size)
 }
 static inline void store_le(uint8_t *p, uint32_t v, unsigned size) { memcpy(p, &v, size); }
 
+/* The TLB entry of a linear address for the current privilege class: the entry of
+ * m->tlb.e[m->cpu.user], with the class's array found by a byte offset the CPU keeps
+ * (cpu_update_user()), which saves the fast paths a multiplication. */
+static inline const struct tlb_entry *tlb_entry_of(const struct machine *m, uint32_t lin)
+{
+    const struct tlb_entry *class = (const struct tlb_entry *)((const char *)m->tlb.e + m->cpu.tlb_offset);
+    return &class[(lin >> 12) & (TLB_SIZE - 1)];
+}
+
+/* True when the tag of `e` allows an access of `size` bytes at `lin` on the fast path. One
+ * compare also turns away an access that runs into the next page (or wraps at 4 GiB): the
+ * last byte's page is never the one in `e`, since consecutive pages have consecutive
+ * indexes. */
+static inline bool tlb_tag_ok(uint32_t tag, uint32_t lin, unsigned size)
+{
+    return tag == ((lin + (size - 1)) & PAGE_MASK);
+}
+
 /* Linear accesses at the current privilege. */
 static inline uint32_t lin_read(struct machine *m, uint32_t lin, unsigned size)
 {
-    struct tlb_entry *e = &m->tlb.e[m->cpu.user][(lin >> 12) & (TLB_SIZE - 1)];
-    if (e->read_tag == (lin & PAGE_MASK) && (lin & 0xFFF) <= 0x1000 - size)
-        return load_le(e->host + (lin & 0xFFF), size);
+    const struct tlb_entry *e = tlb_entry_of(m, lin);
+    if (__builtin_expect(tlb_tag_ok(e->read_tag, lin, size), 1))
+        return load_le((const uint8_t *)(e->addend + lin), size);
     return lin_read_slow(m, lin, size);
 }
 static inline void lin_write(struct machine *m, uint32_t lin, uint32_t value, unsigned size)
 {
-    struct tlb_entry *e = &m->tlb.e[m->cpu.user][(lin >> 12) & (TLB_SIZE - 1)];
-    if (e->write_tag == (lin & PAGE_MASK) && (lin & 0xFFF) <= 0x1000 - size) {
-        store_le(e->host + (lin & 0xFFF), value, size);
+    const struct tlb_entry *e = tlb_entry_of(m, lin);
+    if (__builtin_expect(tlb_tag_ok(e->write_tag, lin, size), 1)) {
+        store_le((uint8_t *)(e->addend + lin), value, size);
         return;
     }
     lin_write_slow(m, lin, value, size);
@@ -63,21 +81,89 @@ static inline bool seg_offset_ok(const struct segment *s, uint32_t off, unsigned
     return off >= s->lo && (uint64_t)off + (size - 1) <= s->hi;
 }
 
+/* The fast path's segment check: the offset range and the right in one compare. An offset
+ * below lo wraps to more than any span (spans end at 4 GiB - 1 - lo), and a span of -1
+ * lets nothing through. */
+static inline bool seg_span_ok(const struct segment *s, uint32_t off, unsigned size, int64_t span)
+{
+    return (int64_t)(uint32_t)(off - s->lo) + (size - 1) <= span;
+}
+
+/* Calling mem_read_slow() and mem_write_slow() from the fast paths. An ordinary call
+ * clobbers the caller-saved registers, so every handler that reads or writes memory would
+ * save registers in a prologue and restore them in an epilogue, on its fast path too
+ * (GCC cannot wrap them around the rare call alone). In the emulator core, built with
+ * -mno-red-zone (GLASS86_SLOW_THUNKS, see CMakeLists.txt), the call goes through a
+ * thunk in mmu/mem_slow.c instead that saves and restores every caller-saved integer
+ * register itself: the asm statement below tells the compiler that only the result
+ * register, the flags, memory and the vector and x87 registers change, so the handler
+ * needs no frame. The red zone must be off because the call pushes its return address
+ * below the stack pointer, where a leaf function could keep data. Elsewhere, and on
+ * other hosts, these are plain calls. */
+#if defined(__x86_64__) && defined(GLASS86_SLOW_THUNKS)
+#define SLOW_THUNK_CLOBBERS "memory", "cc", "xmm0", "xmm1", "xmm2", "xmm3", "xmm4", "xmm5", \
+    "xmm6", "xmm7", "xmm8", "xmm9", "xmm10", "xmm11", "xmm12", "xmm13", "xmm14", "xmm15", \
+    "st", "st(1)", "st(2)", "st(3)", "st(4)", "st(5)", "st(6)", "st(7)"
+static inline uint32_t mem_read_slow_call(struct machine *m, int sreg, uint32_t off, unsigned size)
+{
+    register struct machine *a0 __asm__("rdi") = m;
+    register int a1 __asm__("esi") = sreg;
+    register uint32_t a2 __asm__("edx") = off;
+    register unsigned a3 __asm__("ecx") = size;
+    uint32_t v;
+    __asm__ volatile("call glass86_mem_read_slow_thunk"
+                     : "=a"(v) : "r"(a0), "r"(a1), "r"(a2), "r"(a3) : SLOW_THUNK_CLOBBERS);
+    return v;
+}
+static inline void mem_write_slow_call(struct machine *m, int sreg, uint32_t off, uint32_t value,
+                                       unsigned size)
+{
+    register struct machine *a0 __asm__("rdi") = m;
+    register int a1 __asm__("esi") = sreg;
+    register uint32_t a2 __asm__("edx") = off;
+    register uint32_t a3 __asm__("ecx") = value;
+    register unsigned a4 __asm__("r8") = size;
+    __asm__ volatile("call glass86_mem_write_slow_thunk"
+                     : : "r"(a0), "r"(a1), "r"(a2), "r"(a3), "r"(a4) : "rax", SLOW_THUNK_CLOBBERS);
+}
+#undef SLOW_THUNK_CLOBBERS
+#else
+static inline uint32_t mem_read_slow_call(struct machine *m, int sreg, uint32_t off, unsigned size)
+{
+    return mem_read_slow(m, sreg, off, size);
+}
+static inline void mem_write_slow_call(struct machine *m, int sreg, uint32_t off, uint32_t value,
+                                       unsigned size)
+{
+    mem_write_slow(m, sreg, off, value, size);
+}
+#endif
+
+/* Reads and writes at sreg:off. Whatever the fast path turns away, the slow path checks
+ * again from the start and raises the fault, so both give up into the same call. */
 static inline uint32_t mem_read(struct machine *m, int sreg, uint32_t off, unsigned size)
 {
     const struct segment *s = &m->cpu.seg[sreg];
-    if (__builtin_expect(seg_offset_ok(s, off, size) && s->readable, 1))
-        return lin_read(m, s->base + off, size);
-    return mem_read_slow(m, sreg, off, size);
+    if (__builtin_expect(seg_span_ok(s, off, size, s->read_span), 1)) {
+        uint32_t lin = s->base + off;
+        const struct tlb_entry *e = tlb_entry_of(m, lin);
+        if (__builtin_expect(tlb_tag_ok(e->read_tag, lin, size), 1))
+            return load_le((const uint8_t *)(e->addend + lin), size);
+    }
+    return mem_read_slow_call(m, sreg, off, size);
 }
 static inline void mem_write(struct machine *m, int sreg, uint32_t off, uint32_t value, unsigned size)
 {
     const struct segment *s = &m->cpu.seg[sreg];
-    if (__builtin_expect(seg_offset_ok(s, off, size) && s->writable, 1)) {
-        lin_write(m, s->base + off, value, size);
-        return;
+    if (__builtin_expect(seg_span_ok(s, off, size, s->write_span), 1)) {
+        uint32_t lin = s->base + off;
+        const struct tlb_entry *e = tlb_entry_of(m, lin);
+        if (__builtin_expect(tlb_tag_ok(e->write_tag, lin, size), 1)) {
+            store_le((uint8_t *)(e->addend + lin), value, size);
+            return;
+        }
     }
-    mem_write_slow(m, sreg, off, value, size);
+    mem_write_slow_call(m, sreg, off, value, size);
 }
 
 static inline uint8_t mem_read8(struct machine *m, int sreg, uint32_t off) { return (uint8_t)mem_read(m, sreg, off, 1); }

@@ -138,6 +138,41 @@ void lin_write_as(struct machine *m, uint32_t lin, uint32_t value, unsigned size
     phys_write(m, mmu_translate(m, lin, kind), value, size);
 }
 
+/* The thunks of mem_read_slow_call() and mem_write_slow_call() (mmu/mem.h): the C slow path
+ * called with every caller-saved integer register kept. They keep the old stack pointer in
+ * RBP (a frame the unwinder and the sanitizers' frame walk understand), push RCX RDX RSI
+ * RDI R8-R11, align the stack to 16 bytes as the ABI wants at a call, and undo it all. The
+ * direction flag is clear, as the compiler keeps it. A fault long-jumps out of the C
+ * function past the thunk, which is harmless: nothing it saved is needed any more. */
+#if defined(__x86_64__) && defined(GLASS86_SLOW_THUNKS)
+#define SLOW_THUNK(name, target)                                                        \
+    __asm__(".text\n"                                                                   \
+            ".p2align 4\n"                                                              \
+            ".globl " #name "\n"                                                        \
+            ".hidden " #name "\n"                                                       \
+            ".type " #name ", @function\n" #name ":\n"                                  \
+            ".cfi_startproc\n"                                                          \
+            "push %rbp\n"                                                               \
+            ".cfi_def_cfa_offset 16\n"                                                  \
+            ".cfi_offset %rbp, -16\n"                                                   \
+            "mov %rsp, %rbp\n"                                                          \
+            ".cfi_def_cfa_register %rbp\n"                                              \
+            "push %rcx\npush %rdx\npush %rsi\npush %rdi\n"                              \
+            "push %r8\npush %r9\npush %r10\npush %r11\n"                                \
+            "and $-16, %rsp\n"                                                          \
+            "call " #target "@PLT\n"                                                    \
+            "lea -64(%rbp), %rsp\n"                                                     \
+            "pop %r11\npop %r10\npop %r9\npop %r8\n"                                    \
+            "pop %rdi\npop %rsi\npop %rdx\npop %rcx\n"                                  \
+            "pop %rbp\n"                                                                \
+            ".cfi_def_cfa %rsp, 8\n"                                                    \
+            "ret\n"                                                                     \
+            ".cfi_endproc\n"                                                            \
+            ".size " #name ", .-" #name "\n")
+SLOW_THUNK(glass86_mem_read_slow_thunk, mem_read_slow);
+SLOW_THUNK(glass86_mem_write_slow_thunk, mem_write_slow);
+#endif
+
 uint32_t lin_read_slow(struct machine *m, uint32_t lin, unsigned size)
 {
     return lin_read_as(m, lin, size, m->cpu.user);

@@ -16,8 +16,13 @@ static void invalidate(struct tlb_entry *e)
     e->global = false;
 }
 
+/* Every change to the entries is reported with cpu_translation_changed(), so that a
+ * translation made earlier (a link between decoded blocks, cpu/dcache_lookup.h) is known to
+ * hold while nothing was reported. */
+
 void tlb_flush(struct machine *m)
 {
+    cpu_translation_changed(&m->cpu);
     for (unsigned u = 0; u < 3; u++)
         for (unsigned k = 0; k < TLB_SIZE; k++)
             invalidate(&m->tlb.e[u][k]);
@@ -25,6 +30,7 @@ void tlb_flush(struct machine *m)
 
 void tlb_flush_nonglobal(struct machine *m)
 {
+    cpu_translation_changed(&m->cpu);
     for (unsigned u = 0; u < 2; u++)
         for (unsigned k = 0; k < TLB_SIZE; k++)
             if (!m->tlb.e[u][k].global)
@@ -33,6 +39,7 @@ void tlb_flush_nonglobal(struct machine *m)
 
 void tlb_flush_page(struct machine *m, uint32_t lin)
 {
+    cpu_translation_changed(&m->cpu);
     for (unsigned u = 0; u < 2; u++)
         invalidate(&m->tlb.e[u][(lin >> 12) & (TLB_SIZE - 1)]);
 }
@@ -52,6 +59,7 @@ struct tlb_entry *tlb_fill(struct machine *m, uint32_t lin, unsigned kind)
     bool writable;
     uint8_t *host = physmem_host(&m->mem, phys, &writable);
     m->cpu.stats.tlb_misses++;
+    cpu_translation_changed(&m->cpu);
     if (!host)
         return NULL; /* MMIO or unmapped: never cached */
     unsigned user = (kind & ACCESS_USER) ? 1 : 0;
@@ -59,6 +67,7 @@ struct tlb_entry *tlb_fill(struct machine *m, uint32_t lin, unsigned kind)
     uint32_t page = phys >> 12;
     bool has_code = phys < m->mem.ram_size && m->mem.code_lines[page] != 0;
     e->host = host;
+    e->addend = (uintptr_t)host - (lin & PAGE_MASK);
     e->phys_page = page;
     e->global = t.global;
     e->read_tag = lin & PAGE_MASK;

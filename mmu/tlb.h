@@ -18,10 +18,12 @@
 struct tlb_entry {
     uint32_t read_tag;
     uint32_t write_tag;
+    uintptr_t addend;   /* host address of linear address `lin` in the page: addend + lin */
     uint8_t *host;      /* host address of the start of the page */
     uint32_t phys_page;
     bool global;        /* survives a CR3 reload (PTE.G with CR4.PGE) */
 };
+_Static_assert(sizeof(struct tlb_entry) == 32, "a TLB entry is found with a shift");
 
 /* One array for supervisor accesses (CPL 0-2 and system tables) and one for user accesses
  * (CPL 3), so a privilege change costs nothing and U/S checks live in the tags. A third

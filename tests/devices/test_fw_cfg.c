@@ -1,7 +1,8 @@
 /* QEMU's fw_cfg device (docs/specs/fw_cfg.rst) with the PC board's items: the signature
  * and ID through selector and data port, the file directory, etc/e820 and bootorder read
  * through the data port and through the DMA interface (select, read, skip, reads past
- * the end, the refused write), the DMA signature, and the directory's sorting and limits. */
+ * the end, the refused write), the DMA signature, the directory's sorting and limits, and
+ * etc/boot-fail-wait. */
 #include "devtest.h"
 
 #include <stdlib.h>
@@ -159,15 +160,19 @@ static void test_directory(void **state)
     uint8_t count[4], e[64];
     select_item(f->m, FW_CFG_FILE_DIR);
     read_data(f->m, count, 4);
-    assert_int_equal(be32(count), 2);
+    assert_int_equal(be32(count), 3);
     /* Sorted by name, selectors from 0x20 in that order. */
     read_data(f->m, e, 64);
     assert_string_equal((char *)e + 8, "bootorder");
     assert_int_equal(e[4] << 8 | e[5], 0x20);
     assert_int_equal(be32(e), sizeof bootorder);
     read_data(f->m, e, 64);
-    assert_string_equal((char *)e + 8, "etc/e820");
+    assert_string_equal((char *)e + 8, "etc/boot-fail-wait");
     assert_int_equal(e[4] << 8 | e[5], 0x21);
+    assert_int_equal(be32(e), 4);
+    read_data(f->m, e, 64);
+    assert_string_equal((char *)e + 8, "etc/e820");
+    assert_int_equal(e[4] << 8 | e[5], 0x22);
     assert_int_equal(be32(e), 20);
 }
 
@@ -239,7 +244,7 @@ static void test_file_limits(void **state)
     assert_int_equal(fw_cfg_add_file(f->fw, "c-file", "abc", 3), 0);
     uint32_t size;
     assert_int_equal(find_file(f->m, "c-file", &size), 0x21);
-    assert_int_equal(find_file(f->m, "etc/e820", &size), 0x22);
+    assert_int_equal(find_file(f->m, "etc/e820", &size), 0x23);
     uint32_t len;
     const uint8_t *data = fw_cfg_item(f->fw, 0x21, &len);
     assert_int_equal(len, 3);
@@ -258,7 +263,17 @@ static void test_no_bootorder_without_drives(void **state)
     assert_int_equal(pc_fw_cfg_setup(fw, &empty, err, sizeof err), 0);
     uint32_t len;
     const uint8_t *dir = fw_cfg_item(fw, FW_CFG_FILE_DIR, &len);
-    assert_int_equal(be32(dir), 1); /* etc/e820 only */
+    assert_int_equal(be32(dir), 2); /* etc/boot-fail-wait and etc/e820 */
+    /* No reboot wanted: the wait is "for ever". */
+    assert_int_equal(pc_fw_cfg_setup(fw, &empty, err, sizeof err), -1); /* files exist */
+    machine_destroy(m);
+    m = dt_machine();
+    fw = fw_cfg_create(m);
+    empty.reboot_timeout_ms = -1;
+    assert_int_equal(pc_fw_cfg_setup(fw, &empty, err, sizeof err), 0);
+    const uint8_t *wait = fw_cfg_item(fw, 0x20, &len);
+    assert_int_equal(len, 4);
+    assert_memory_equal(wait, "\xFF\xFF\xFF\xFF", 4);
     machine_destroy(m);
 }
 

@@ -16,6 +16,16 @@
 #include "devices/rtc.h"
 #include "machine/pc.h"
 
+/* Size the VGA's (00:02.0) expansion ROM BAR the way a BIOS does. */
+static uint32_t vga_rom_bar_size_mask(struct machine *m)
+{
+    io_write(m, 0xCF8, 0x80000000u | 2u << 11 | 0x30, 4);
+    io_write(m, 0xCFC, 0xFFFFF800u, 4);
+    uint32_t v = io_read(m, 0xCFC, 4);
+    io_write(m, 0xCFC, 0, 4);
+    return v;
+}
+
 static bool have(const char *path)
 {
     return access(path, R_OK) == 0;
@@ -97,8 +107,9 @@ static void test_seabios_board(void **state)
     /* PAM at power-on: the ROM reads, writes go nowhere. */
     phys_write8(m, 0xF0000, (uint8_t)~bios[size - 0x10000]);
     assert_int_equal(phys_read8(m, 0xF0000), bios[size - 0x10000]);
-    /* SeaBIOS finds the VGA BIOS through PCI: nothing at 0xC0000. */
+    /* SeaBIOS finds the VGA BIOS through PCI: nothing at 0xC0000, a ROM BAR. */
     assert_int_equal(phys_read8(m, 0xC0000), 0xFF);
+    assert_int_equal(vga_rom_bar_size_mask(m), 0xFFFF0000u);
     /* The CMOS describes the machine. */
     assert_int_equal(rtc_get_nvram(b->rtc, 0x10), 0x40);
     assert_int_equal(rtc_get_nvram(b->rtc, 0x3D), 0x01);
@@ -121,6 +132,8 @@ static void test_bochs_board(void **state)
     /* The Bochs BIOS scans the ROM area for option ROMs: the VGA BIOS is at 0xC0000. */
     assert_int_equal(phys_read8(m, 0xC0000), 0x55);
     assert_int_equal(phys_read8(m, 0xC0001), 0xAA);
+    /* ... and the VGA has no ROM BAR that the Bochs BIOS would copy over it. */
+    assert_int_equal(vga_rom_bar_size_mask(m), 0);
     machine_destroy(m);
 }
 

@@ -492,7 +492,7 @@ static void test_0f_map(void **state)
     assert_ptr_equal(i.fn, op_cpuid);
     EXPECT_UD(CPU_386, false, 0x0F, 0xA2);
     i = dec(CPU_P6, false, BYTES(0x0F, 0x44, 0xC1)); /* cmovz ax, cx */
-    assert_ptr_equal(i.fn, op_cmov_GvEv_r16);
+    assert_ptr_equal(i.fn, op_cmov_GvEv_z_r16);
     EXPECT_UD(CPU_486, false, 0x0F, 0x44, 0xC1);
     EXPECT_UD(CPU_286, false, 0x0F, 0x20, 0xC0);
     /* register in the opcode */
@@ -586,11 +586,16 @@ static void test_model_8086(void **state)
     (void)state;
     static const char *const jcc[16] = { "jo", "jno", "jb", "jnb", "jz", "jnz", "jbe", "ja",
                                          "js", "jns", "jp", "jnp", "jl", "jnl", "jle", "jnle" };
+    static const insn_fn jcc_fn[16] = {
+        op_jcc_o_16, op_jcc_no_16, op_jcc_b_16, op_jcc_nb_16, op_jcc_z_16, op_jcc_nz_16,
+        op_jcc_be_16, op_jcc_a_16, op_jcc_s_16, op_jcc_ns_16, op_jcc_p_16, op_jcc_np_16,
+        op_jcc_l_16, op_jcc_nl_16, op_jcc_le_16, op_jcc_nle_16,
+    };
     for (unsigned k = 0; k < 16; k++) {
         uint8_t b[2] = { (uint8_t)(0x60 + k), 0x05 };
         struct insn i = dec(CPU_8086, false, b, 2);
         assert_string_equal(mn(&i), jcc[k]);
-        assert_ptr_equal(i.fn, op_jcc_rel_16);
+        assert_ptr_equal(i.fn, jcc_fn[k]);
         assert_int_equal(i.imm, 5);
         assert_int_equal(i.opcode, 0x60 + k);
     }
