@@ -12,6 +12,7 @@
 #include "devices/debugcon.h"
 #include "devices/exitport.h"
 #include "frontend/debugger.h"
+#include "frontend/pc_session.h"
 #include "frontend/gdbstub.h"
 #include "frontend/options.h"
 #include "frontend/session.h"
@@ -76,6 +77,21 @@ int main(int argc, char **argv)
         fprintf(stderr, "glass86: note: -m %u is more than the %s can use; using %u %s of RAM\n",
                 opt.ram_mib, info->name, ram % (1u << 20) ? ram >> 10 : ram >> 20,
                 ram % (1u << 20) ? "KiB" : "MiB");
+
+    if (opt.pc) {
+        FILE *dc = NULL;
+        if (strcmp(opt.debugcon, "stdio") == 0) {
+            dc = stdout;
+        } else if (strcmp(opt.debugcon, "none") != 0 && !(dc = fopen(opt.debugcon, "w"))) {
+            snprintf(err, sizeof(err), "cannot open debugcon file '%s': %s", opt.debugcon,
+                     strerror(errno));
+            return fail(err);
+        }
+        int st = run_pc(&opt, dc);
+        if (dc && dc != stdout)
+            fclose(dc);
+        return st;
+    }
 
     char rom_path_buf[PATH_MAX + 32];
     const char *rom_path = opt.bios ? opt.bios : default_rom(rom_path_buf, sizeof(rom_path_buf));

@@ -14,14 +14,31 @@ static void print_usage(FILE *out)
 {
     fprintf(out,
             "Usage: glass86 [options]\n"
-            "Run an x86 PC guest. Without --bios, runs the demo ROM roms/hello.bin.\n"
+            "Run an x86 PC guest. With a disk option or --firmware: a PC (i440FX, PIIX3, IDE,\n"
+            "VGA, SeaBIOS or the Bochs BIOS). Otherwise a bare ROM: --bios, or the demo ROM\n"
+            "roms/hello.bin, with only the debug and exit ports.\n"
             "\n"
             "  --cpu MODEL            8086, 286, 386, 486 or p6 (default p6)\n"
-            "  -m MB                  RAM in MiB, optionally with an M or G suffix (default 32;\n"
-            "                         capped at 640 KiB on the 8086, 15 MiB on the 286)\n"
-            "  --bios FILE            raw ROM image (up to 1 MiB), mapped at the top of the\n"
-            "                         address space and its last 128 KiB below 1 MiB\n"
-            "  --display none         no window (the only display so far)\n"
+            "  -m MB                  RAM in MiB, optionally with an M or G suffix (default 128\n"
+            "                         for a PC, 32 for a bare ROM; capped at 640 KiB on the\n"
+            "                         8086, 15 MiB on the 286)\n"
+            "  --bios FILE            a bare ROM image (up to 1 MiB), mapped at the top of the\n"
+            "                         address space and its last 128 KiB below 1 MiB; with a\n"
+            "                         PC, the system BIOS to use instead of the default\n"
+            "  --hda/--hdb/--hdc/--hdd FILE   IDE hard disk images (raw)\n"
+            "  --cdrom FILE           an ISO image in the CD-ROM drive (the secondary master)\n"
+            "  --fda/--fdb FILE       floppy images (360K, 720K, 1.2M, 1.44M or 2.88M)\n"
+            "  --boot ORDER           c (hard disk), d (CD), a (floppy), or a sequence: dca\n"
+            "  --snapshot             guest writes go to a throw-away overlay; images never change\n"
+            "  --serial SPEC          COM1, then COM2...: stdio, none, file:PATH, pty, tcp:PORT\n"
+            "  --firmware NAME        seabios (default) or bochs, from Debian's packages\n"
+            "  --vgabios FILE         the VGA BIOS to use instead of the firmware's default\n"
+            "  --display sdl|none     a window (default when there is a display) or none\n"
+            "  --fullscreen           start the window full screen\n"
+            "  --clock virtual|realtime   virtual time runs as fast as it can (repeatable runs,\n"
+            "                         the default without a window) or paced to the host clock\n"
+            "  --reboot               a triple fault resets the PC, as real hardware does\n"
+            "                         (default: stop with exit status 4)\n"
             "  --debugcon stdio|none|FILE\n"
             "                         where bytes written to port 0xE9 go (default stdio)\n"
             "  --max-instructions N   stop after N instructions (k, M, G suffixes: x1000)\n"
@@ -77,7 +94,7 @@ static const char *option_value(int argc, char **argv, int *i, const char *eq)
 enum options_result options_parse(int argc, char **argv, struct options *o, FILE *out,
                                   char *err, size_t errlen)
 {
-    *o = (struct options){ .model = CPU_P6, .ram_mib = 32, .debugcon = "stdio" };
+    *o = (struct options){ .model = CPU_P6, .ram_mib = 32, .debugcon = "stdio", .display = "none" };
     static const uint64_t ram_mult[] = { 1, 1024 };
     static const uint64_t count_mult[] = { 1000, 1000000, 1000000000 };
 
@@ -103,6 +120,18 @@ enum options_result options_parse(int argc, char **argv, struct options *o, FILE
             o->debug = true;
             continue;
         }
+        if (strcmp(arg, "--snapshot") == 0) {
+            o->snapshot = true;
+            continue;
+        }
+        if (strcmp(arg, "--fullscreen") == 0) {
+            o->fullscreen = true;
+            continue;
+        }
+        if (strcmp(arg, "--reboot") == 0) {
+            o->reboot = true;
+            continue;
+        }
 
         /* Options with a value. */
         const char *eq = strncmp(arg, "--", 2) == 0 ? strchr(arg, '=') : NULL;
@@ -110,7 +139,9 @@ enum options_result options_parse(int argc, char **argv, struct options *o, FILE
 #define IS(name) (name_len == strlen(name) && strncmp(arg, name, name_len) == 0)
         if (!(IS("--cpu") || IS("-m") || IS("--bios") || IS("--display") || IS("--debugcon") ||
               IS("--max-instructions") || IS("--debug-script") || IS("--trace-ring") ||
-              IS("--gdb"))) {
+              IS("--gdb") || IS("--hda") || IS("--hdb") || IS("--hdc") || IS("--hdd") ||
+              IS("--cdrom") || IS("--fda") || IS("--fdb") || IS("--boot") || IS("--serial") ||
+              IS("--firmware") || IS("--vgabios") || IS("--clock"))) {
             snprintf(err, errlen, "unknown option '%s' (try --help)", arg);
             return OPTIONS_ERROR;
         }
@@ -137,15 +168,52 @@ enum options_result options_parse(int argc, char **argv, struct options *o, FILE
         } else if (IS("--bios")) {
             o->bios = val;
         } else if (IS("--display")) {
-            if (strcmp(val, "sdl") == 0) {
-                snprintf(err, errlen, "--display sdl is not available yet: the window arrives "
-                                      "with the SDL frontend; use --display none");
+            if (strcmp(val, "sdl") != 0 && strcmp(val, "none") != 0) {
+                snprintf(err, errlen, "unknown display '%s' (sdl or none)", val);
                 return OPTIONS_ERROR;
             }
-            if (strcmp(val, "none") != 0) {
-                snprintf(err, errlen, "unknown display '%s' (only 'none' so far)", val);
+            o->display = val;
+            o->display_given = true;
+        } else if (IS("--hda") || IS("--hdb") || IS("--hdc") || IS("--hdd") || IS("--cdrom")) {
+            unsigned k = IS("--cdrom") ? 2 : (unsigned)(arg[4] - 'a');
+            if (o->ide[k]) {
+                snprintf(err, errlen, "the IDE drive of '%s' is already taken by %s", arg,
+                         o->ide[k]);
                 return OPTIONS_ERROR;
             }
+            o->ide[k] = val;
+            o->ide_cdrom[k] = IS("--cdrom");
+            o->pc = true;
+        } else if (IS("--fda") || IS("--fdb")) {
+            o->floppy[arg[4] - 'a'] = val;
+            o->pc = true;
+        } else if (IS("--boot")) {
+            if (strspn(val, "acd") != strlen(val) || *val == '\0') {
+                snprintf(err, errlen, "--boot wants a sequence of a, c and d, not '%s'", val);
+                return OPTIONS_ERROR;
+            }
+            o->boot = val;
+        } else if (IS("--serial")) {
+            if (o->serial_count == 4) {
+                snprintf(err, errlen, "at most four --serial ports (COM1-COM4)");
+                return OPTIONS_ERROR;
+            }
+            o->serial[o->serial_count++] = val;
+        } else if (IS("--firmware")) {
+            if (strcmp(val, "seabios") != 0 && strcmp(val, "bochs") != 0) {
+                snprintf(err, errlen, "unknown firmware '%s' (seabios or bochs)", val);
+                return OPTIONS_ERROR;
+            }
+            o->firmware = val;
+            o->pc = true;
+        } else if (IS("--vgabios")) {
+            o->vgabios = val;
+        } else if (IS("--clock")) {
+            if (strcmp(val, "virtual") != 0 && strcmp(val, "realtime") != 0) {
+                snprintf(err, errlen, "--clock wants virtual or realtime, not '%s'", val);
+                return OPTIONS_ERROR;
+            }
+            o->clock = val;
         } else if (IS("--debug-script")) {
             o->debug_script = val;
             o->debug = true;
@@ -183,5 +251,16 @@ enum options_result options_parse(int argc, char **argv, struct options *o, FILE
     }
     if (!o->trace_ring_given)
         o->trace_ring = 64;
+    if (o->pc) {
+        if (!o->ram_given)
+            o->ram_mib = 128; /* what the Debian kernel wants to decompress itself */
+        if (!o->display_given) {
+            const char *d = getenv("DISPLAY"), *wl = getenv("WAYLAND_DISPLAY");
+            o->display = ((d && *d) || (wl && *wl)) ? "sdl" : "none";
+        }
+    } else if (strcmp(o->display, "sdl") == 0) {
+        snprintf(err, errlen, "the window shows a PC's VGA: give a disk (--hda...) or --firmware");
+        return OPTIONS_ERROR;
+    }
     return OPTIONS_RUN;
 }

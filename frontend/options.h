@@ -25,6 +25,24 @@ struct options {
     uint32_t trace_ring;         /* --trace-ring N: instructions remembered (default 64) */
     bool trace_ring_given;
     uint16_t gdb_port;           /* --gdb PORT: 0 = no stub */
+
+    /* The PC (machine/pc.h), chosen by any disk option or --firmware; without them
+     * glass86 runs a bare ROM (--bios) with only the debug and exit ports. */
+    bool pc;
+    const char *ide[4];          /* --hda --hdb --hdc --hdd */
+    bool ide_cdrom[4];           /* --cdrom is the secondary master (hdc), as in QEMU */
+    const char *floppy[2];       /* --fda --fdb */
+    const char *boot;            /* --boot ORDER: c, d, a or a sequence */
+    bool snapshot;               /* --snapshot: the images never change */
+    const char *serial[4];       /* --serial SPEC, once per port from COM1 */
+    unsigned serial_count;
+    const char *firmware;        /* --firmware seabios|bochs */
+    const char *vgabios;         /* --vgabios FILE */
+    const char *display;         /* "none" or "sdl" */
+    bool display_given;
+    bool fullscreen;
+    const char *clock;           /* --clock virtual|realtime (NULL: by display) */
+    bool reboot;                 /* --reboot: a triple fault resets the PC, as a real one does */
 };
 
 enum options_result { OPTIONS_RUN, OPTIONS_EXIT, OPTIONS_ERROR };
