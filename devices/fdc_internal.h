@@ -79,7 +79,7 @@ struct fdc {
     bool lock;
     uint8_t last_eot;              /* DUMPREG's SC/EOT byte */
     struct timer exec_timer;
-    bool warned_pio, warned_cmd;
+    bool warned_pio;
 };
 
 /* fdc.c */

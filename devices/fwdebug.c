@@ -24,8 +24,12 @@ static void fwdebug_write(void *opaque, uint16_t port, uint32_t value, unsigned 
     switch (port - FWDEBUG_PORT) {
     case 0:
     case 1:
-        /* The Bochs BIOS's BX_PANIC writes its source line number here. */
-        machine_log(d->m, "firmware panic (BIOS source line %u)", (unsigned)(value & 0xFFFF));
+        /* The Bochs BIOS's HALT macro writes its source line number to 0x400; its panic()
+         * (after "No bootable device", for one) writes 0 to 0x401 before it halts. */
+        if (port == FWDEBUG_PORT)
+            machine_log(d->m, "firmware panic at BIOS source line %u", (unsigned)(value & 0xFFFF));
+        else
+            machine_log(d->m, "the firmware stopped after an error (Bochs BIOS panic port)");
         break;
     default:
         if (d->out) {

@@ -21,6 +21,7 @@
 #include "devices/i440fx.h"
 #include "devices/i8042.h"
 #include "devices/ide.h"
+#include "devices/iobus.h"
 #include "devices/pic.h"
 #include "devices/piix3.h"
 #include "devices/pit.h"
@@ -112,8 +113,9 @@ static bool attach_disks(struct machine *m, struct pc_board *b, const struct pc_
         } else if (blk) {
             if (ide_attach_disk(b->ide, channel, unit, blk, err, errlen) != 0)
                 return false;
-            cmos->disk[k].present = ide_get_geometry(b->ide, channel, unit, &cmos->disk[k].cylinders,
-                                                     &cmos->disk[k].heads, &cmos->disk[k].sectors);
+            cmos->disk[k].present =
+                ide_get_geometry(b->ide, channel, unit, &cmos->disk[k].cylinders,
+                                 &cmos->disk[k].heads, &cmos->disk[k].sectors);
         }
     }
     for (unsigned k = 0; k < PC_FLOPPIES; k++) {
@@ -153,6 +155,27 @@ static bool attach_serial(struct machine *m, struct pc_board *b, struct chardev 
     return true;
 }
 
+/* Cards this PC does not have, but that every BIOS probes for: parallel ports, the
+ * serial ports left out, the third and fourth IDE channels. Their ports float high as on
+ * a real bus, without the "unknown port" warning that should be kept for surprises. */
+static bool claim_absent_cards(struct machine *m, struct pc_board *b)
+{
+    static const uint16_t serial_base[PC_SERIAL_PORTS] = { 0x3F8, 0x2F8, 0x3E8, 0x2E8 };
+    static const struct { uint16_t first, count; } ranges[] = {
+        { 0x378, 3 }, { 0x278, 3 }, { 0x3BC, 3 },          /* LPT1-LPT3 */
+        { 0x1E8, 8 }, { 0x3E6, 1 }, { 0x168, 8 }, { 0x366, 1 }, /* IDE channels 3 and 4 */
+    };
+    for (size_t k = 0; k < sizeof ranges / sizeof ranges[0]; k++)
+        if (iobus_register(&m->io, ranges[k].first, ranges[k].count, NULL, NULL, b, IO_SIZE_8,
+                           "absent") != 0)
+            return false;
+    for (unsigned k = 0; k < PC_SERIAL_PORTS; k++)
+        if (!b->uart[k] &&
+            iobus_register(&m->io, serial_base[k], 8, NULL, NULL, b, IO_SIZE_8, "absent") != 0)
+            return false;
+    return true;
+}
+
 static bool build(struct machine *m, struct pc_board *b, const struct pc_config *cfg,
                   struct chardev **cds, const struct firmware *fw, char *err, size_t errlen)
 {
@@ -177,9 +200,18 @@ static bool build(struct machine *m, struct pc_board *b, const struct pc_config 
     }
     if (!attach_serial(m, b, cds, cfg, err, errlen))
         return false;
+    if (!claim_absent_cards(m, b)) {
+        snprintf(err, errlen, "cannot claim the ports of absent ISA cards");
+        return false;
+    }
+    /* SeaBIOS runs the VGA BIOS from the VGA's expansion ROM BAR, as on QEMU. The Bochs
+     * BIOS would copy a ROM BAR over 0xC0000 without enabling its decoding (Bochs' own
+     * VGA has none), wiping out the VGA BIOS it finds there: no ROM BAR for it. */
+    bool rom_bar = fw->kind == FIRMWARE_SEABIOS;
     if (!i440fx_create(m) || !(b->ide = ide_create(m)) || !piix3_create(m, b->ide))
         what = "the PCI chipset";
-    else if (!(b->vga = vga_create(m, m->pci, fw->vgabios, fw->vgabios_size)))
+    else if (!(b->vga = vga_create(m, m->pci, rom_bar ? fw->vgabios : NULL,
+                                   rom_bar ? fw->vgabios_size : 0)))
         what = "the VGA";
     else if (!(b->fw_cfg = fw_cfg_create(m)))
         what = "fw_cfg";

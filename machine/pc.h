@@ -45,6 +45,9 @@ struct pc_config {
     const char *floppy[PC_FLOPPIES]; /* fda, fdb; NULL: no drive */
     const char *boot_order;          /* "c", "d", "a", "dc", ... (QEMU's -boot order); NULL "cad" */
     bool snapshot;                   /* guest writes go to throw-away overlays */
+    /* When nothing boots, SeaBIOS says so and reboots after this long ("etc/boot-fail-wait",
+     * QEMU's -boot reboot-timeout): 0 for its default of 60 s, -1 never to reboot. */
+    int32_t reboot_timeout_ms;
 
     /* Serial ports COM1-COM4: an open backend (the machine owns it from pc_create() on,
      * also when it fails), else a chardev_open() spec, else no port at all. */
@@ -92,8 +95,8 @@ struct pc_board *pc_board(struct machine *m);
 int pc_shutdown_flush(struct machine *m);
 
 /* The fw_cfg content of the board: RAM size, CPU counts, the e820 map, the boot device
- * and the "bootorder" file (SeaBIOS's device paths for the drives in `cfg`, in --boot
- * order). 0, or -1 with a reason in err. */
+ * and the files "bootorder" (SeaBIOS's device paths for the drives in `cfg`, in --boot
+ * order) and "etc/boot-fail-wait". 0, or -1 with a reason in err. */
 struct fw_cfg;
 int pc_fw_cfg_setup(struct fw_cfg *fw, const struct pc_config *cfg, char *err, size_t errlen);
 

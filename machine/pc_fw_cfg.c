@@ -96,8 +96,14 @@ int pc_fw_cfg_setup(struct fw_cfg *fw, const struct pc_config *cfg, char *err, s
     r |= fw_cfg_add_i16(fw, FW_CFG_SMBIOS_ENTRIES, 0);
     r |= fw_cfg_add_i32(fw, FW_CFG_E820_TABLE, 0);
     r |= fw_cfg_add_file(fw, "etc/e820", e820, sizeof e820);
+    /* A little-endian u32 in milliseconds; 0xFFFFFFFF: wait for ever. */
+    uint32_t wait = cfg->reboot_timeout_ms == 0 ? 60000u : (uint32_t)cfg->reboot_timeout_ms;
+    uint8_t wait_le[4] = { (uint8_t)wait, (uint8_t)(wait >> 8), (uint8_t)(wait >> 16),
+                           (uint8_t)(wait >> 24) };
+    r |= fw_cfg_add_file(fw, "etc/boot-fail-wait", wait_le, sizeof wait_le);
     if (r != 0) {
-        snprintf(err, errlen, "out of memory filling fw_cfg");
+        snprintf(err, errlen, "cannot add the board's fw_cfg items (out of memory, or "
+                 "added twice)");
         return -1;
     }
     if (boot_paths(cfg, paths, sizeof paths, &plen) != 0) {

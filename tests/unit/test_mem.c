@@ -1,6 +1,7 @@
 /* Guest memory accesses as instructions make them: real-mode segment limit faults on the
  * 286 and later (delivered through the IVT), the 8086's wrap inside a segment and at 1 MiB,
- * the A20 gate, accesses that straddle a page, and reads of addresses nothing answers. */
+ * MOVS restarting after a write fault, the A20 gate, accesses that straddle a page, and
+ * reads of addresses nothing answers. */
 #include "fixture.h"
 
 #include <stdlib.h>
@@ -120,6 +121,31 @@ static void test_real_mode_limit_faults(void **state)
     STEP(m, 0x66, 0x8B, 0x07);
     expect_fault(m, EXC_GP, flags);
     assert_int_equal(c->gpr[EAX], 0xAAAA);
+}
+
+/* A MOVS whose write faults restarts from the element it has not stored: SI, DI and CX
+ * are left as they were before that iteration (Linux's page fault on the destination of
+ * glibc's "rep movsl" is the case that matters; a limit fault shows the same rule). */
+static void test_movs_write_fault_keeps_registers(void **state)
+{
+    struct machine *m = *state;
+    struct cpu *c = &m->cpu;
+    cpu_set_eflags(c, 0x0002);
+    uint16_t flags = (uint16_t)cpu_get_eflags(c);
+    phys_write(m, 0x0100, 0x11223344u, 4);
+    c->gpr[ESI] = 0x0100;
+    c->gpr[EDI] = 0xFFFD;
+    STEP(m, 0x66, 0xA5); /* movsd: the dword at ES:0xFFFD does not fit */
+    expect_fault(m, EXC_GP, flags);
+    assert_int_equal(c->gpr[ESI], 0x0100);
+    assert_int_equal(c->gpr[EDI], 0xFFFD);
+
+    c->gpr[ECX] = 2;
+    STEP(m, 0xF3, 0x66, 0xA5); /* rep movsd, faulting in its first iteration */
+    expect_fault(m, EXC_GP, flags);
+    assert_int_equal(c->gpr[ESI], 0x0100);
+    assert_int_equal(c->gpr[EDI], 0xFFFD);
+    assert_int_equal(c->gpr[ECX], 2);
 }
 
 /* The 8086 wraps a word at offset 0xFFFF to offset 0 of the same segment. */
@@ -283,6 +309,8 @@ int main(void)
         ON(test_real_mode_limit_faults, i286),
         ON(test_real_mode_limit_faults, i386),
         ON(test_real_mode_limit_faults, p6),
+        ON(test_movs_write_fault_keeps_registers, i386),
+        ON(test_movs_write_fault_keeps_registers, p6),
         ON(test_8086_wraps_in_segment, i8086),
         ON(test_8086_wraps_at_1mib, i8086),
         ON(test_a20_gate, i286),
