@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "frontend/debugger.h"
 #include "frontend/pc_session.h"
 #include "frontend/sdl_window.h"
 #include "frontend/session.h"
@@ -42,6 +43,34 @@ static void build_config(const struct options *o, struct pc_config *cfg, FILE *d
     bool realtime = o->clock ? strcmp(o->clock, "realtime") == 0 : window;
     cfg->clock = realtime ? PC_CLOCK_REALTIME : PC_CLOCK_VIRTUAL;
     cfg->check_dcache = o->check_dcache;
+}
+
+/* While the debugger runs the guest, the window keeps drawing and taking input. */
+static bool debugger_poll(void *opaque)
+{
+    struct sdl_window *w = opaque;
+    sdl_window_poll(w);
+    sdl_window_present(w);
+    return stop_signal != 0;
+}
+
+/* Ctrl+Alt+D: the debugger's command line on the terminal, between two slices. Returns
+ * true when the session must end (`quit`, or the guest ended inside the debugger). */
+static bool enter_debugger(struct machine *m, struct sdl_window *w, struct debugger **d,
+                           struct outcome *r)
+{
+    if (!*d) {
+        struct debugger_config dc = { .out = stdout, .in = stdin, .ring_size = 64,
+                                      .poll = debugger_poll, .poll_opaque = w };
+        *d = debugger_create(m, &dc);
+        if (!*d)
+            return false;
+    }
+    sdl_window_set_status(w, "in the debugger (see the terminal)");
+    enum debugger_verdict v = debugger_enter(m, *d);
+    if (debugger_guest_ended(*d, r))
+        return true;
+    return v == DEBUGGER_QUIT;
 }
 
 /* What the title bar says: the guest's state and speed. */
@@ -92,7 +121,8 @@ int run_pc(const struct options *o, FILE *debugcon)
     struct outcome r = { .ending = END_INSN_LIMIT };
     double t0 = session_seconds(), t_title = t0, t_frame = 0;
     uint64_t start = m->cpu.icount, n_title = start;
-    bool done = false, interrupted = false;
+    bool done = false, interrupted = false, ended_in_debugger = false;
+    struct debugger *dbg = NULL;
     while (!done) {
         if (stop_signal) {
             interrupted = true;
@@ -106,6 +136,11 @@ int run_pc(const struct options *o, FILE *debugcon)
             }
             if (act == SDL_ACT_RESET)
                 machine_reset(m);
+            if (act == SDL_ACT_DEBUGGER && enter_debugger(m, w, &dbg, &r)) {
+                ended_in_debugger = debugger_guest_ended(dbg, &r);
+                interrupted = !ended_in_debugger;
+                break;
+            }
             double now = session_seconds();
             if (now - t_frame >= 1.0 / 60) {
                 sdl_window_present(w);
@@ -159,6 +194,8 @@ int run_pc(const struct options *o, FILE *debugcon)
         fprintf(stderr, "glass86: %s; disk writes flushed\n",
                 stop_signal == SIGTERM ? "terminated" : stop_signal ? "interrupted" : "powered off");
         status = stop_signal ? 128 + stop_signal : 0;
+    } else if (ended_in_debugger) {
+        status = r.exit_code; /* the debugger has reported the ending */
     } else {
         report_ending(m, &r);
         status = r.exit_code;
@@ -169,6 +206,8 @@ int run_pc(const struct options *o, FILE *debugcon)
     }
     if (o->stats)
         print_stats(m, &r);
+    if (dbg)
+        debugger_destroy(dbg);
     sdl_window_close(w);
     machine_destroy(m);
     return status;
