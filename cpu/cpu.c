@@ -1,6 +1,7 @@
 /* CPU reset, the EFLAGS image and descriptor-cache updates. Reset state: Intel SDM vol. 3A,
  * table 9-1; the 8086 and 286 start at FFFF:0000 and F000:FFF0 (base FF0000) per their
  * manuals. Hidden segment caches: SDM vol. 3A, 3.4.3. */
+#include <stddef.h>
 #include <string.h>
 
 #include "machine/machine.h"
@@ -8,6 +9,19 @@
 uint32_t cpu_get_eflags(const struct cpu *c)
 {
     return (c->eflags & ~FLAGS_ARITH) | lf_get(&c->lf) | c->model->flags_fixed1;
+}
+
+void cpu_update_user(struct cpu *c)
+{
+    bool ac = (c->cr[0] & 0x40000u) && (c->eflags & 0x40000u);
+    uint8_t user = c->cpl == 3 ? (ac ? 2 : 1) : 0;
+    if (user != c->user)
+        cpu_translation_changed(c); /* translations now come from another array */
+    c->user = user;
+    /* The CPU is the first member of its machine (machine.h), so the machine's TLB is
+     * found from here. */
+    _Static_assert(offsetof(struct machine, cpu) == 0, "the cpu opens struct machine");
+    c->tlb_cur = ((struct machine *)c)->tlb.e[user];
 }
 
 void cpu_set_eflags(struct cpu *c, uint32_t value)
@@ -44,12 +58,14 @@ void cpu_set_seg_cache(struct cpu *c, int sreg, uint16_t selector, uint32_t base
     }
 }
 
-/* The fast path's spans from the range and the rights: after every change of either. */
+/* The fast path's limits from the range and the rights: after every change of either. An
+ * expand-down segment (lo > 0) is left to the slow path, which keeps the fast check to one
+ * compare. */
 static void seg_derive_spans(struct segment *s)
 {
-    int64_t span = s->hi >= s->lo ? (int64_t)s->hi - s->lo : -1;
-    s->read_span = s->readable ? span : -1;
-    s->write_span = s->writable ? span : -1;
+    int64_t last = s->lo == 0 ? (int64_t)s->hi : -1;
+    s->read_span = s->readable ? last : -1;
+    s->write_span = s->writable ? last : -1;
 }
 
 void seg_cache_build(struct segment *s, uint16_t selector, uint32_t base, uint32_t limit,
@@ -148,4 +164,5 @@ void cpu_reset(struct machine *m)
     c->idtr.limit = 0x3FF;
     c->gdtr.limit = 0xFFFF;
     c->break_at = 0;
+    c->break_left = 1;
 }

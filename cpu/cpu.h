@@ -7,6 +7,7 @@
 #include <setjmp.h>
 #include <stdbool.h>
 #include <stdint.h>
+#include <string.h>
 
 #include "cpu/flags.h"
 #include "cpu/fpu/fpu.h"
@@ -23,14 +24,15 @@ enum sreg { SEG_ES, SEG_CS, SEG_SS, SEG_DS, SEG_FS, SEG_GS, SEG_COUNT, SEG_NONE 
  * [lo, hi] may be accessed; `hi` < `lo` for a null or unusable segment, which forces the
  * slow path so that the exact fault can be chosen there. */
 struct segment {
-    uint32_t base;
+    _Alignas(32) uint32_t base; /* 64 bytes in all: an index into seg[] is a shift */
     uint32_t limit;   /* byte-granular limit after the G bit is applied */
     uint32_t lo, hi;  /* valid offset range, derived from limit and expand-down */
     uint16_t selector;
     uint16_t attr;    /* descriptor bits 40..55: type, S, DPL, P, AVL, L, D/B, G */
     bool writable, readable;
-    /* The memory fast path's whole segment check (seg_span_ok() in mmu/mem.h): hi - lo
-     * when the segment may be read (written), -1 when not, so that no offset passes. */
+    /* The memory fast path's whole segment check (seg_span_ok() in mmu/mem.h): the last
+     * offset that may be read (written), or -1 so that no offset passes: when the rights
+     * are missing, and for expand-down segments, which always take the slow path. */
     int64_t read_span, write_span;
 };
 
@@ -98,7 +100,7 @@ struct cpu {
     uint8_t cpl;
     uint8_t user;              /* TLB class: 0 supervisor, 1 user (CPL 3), 2 user with
                                   alignment checks (CR0.AM, EFLAGS.AC: all accesses slow) */
-    uint32_t tlb_offset;       /* byte offset of tlb.e[user] in tlb.e (tlb_entry_of()) */
+    struct tlb_entry *tlb_cur; /* tlb.e[user] of the machine, for tlb_entry_of() */
     bool halted;
     uint8_t inhibit_irq;       /* interrupts are held off for one instruction after STI (1)
                                   and MOV SS / POP SS (2, which also hold off debug traps) */
@@ -113,6 +115,9 @@ struct cpu {
     /* Execution bookkeeping. */
     uint64_t icount;           /* instructions retired; REP iterations count one each */
     uint64_t break_at;         /* the block loop leaves when icount reaches this */
+    uint64_t break_left;       /* the block loop's countdown to break_at: it leaves when it
+                                  takes this to 0, after the instruction that does (see
+                                  cpu_set_break_at()) */
     uint64_t run_limit;        /* icount at which cpu_run() returns STOP_LIMIT */
     uint32_t events;           /* EV_* bits */
     uint32_t insn_eip;         /* EIP of the instruction being executed: faults restart here */
@@ -135,19 +140,21 @@ struct cpu {
 };
 
 /* Operand sizes and segment reads used by handlers and the frontends. */
+/* The byte and word registers are the low bytes of the dwords in gpr[] (AH: byte 1 of
+ * EAX), read and written in place: the host is little-endian (machine.c checks), and a
+ * narrow store leaves the rest of the dword alone in one instruction. */
 static inline uint8_t cpu_reg8(const struct cpu *c, unsigned r)
 {
-    return (uint8_t)(c->gpr[r & 3] >> ((r & 4) << 1));
+    return ((const uint8_t *)&c->gpr[r & 3])[(r >> 2) & 1];
 }
 static inline void cpu_set_reg8(struct cpu *c, unsigned r, uint8_t v)
 {
-    unsigned shift = (r & 4) << 1;
-    c->gpr[r & 3] = (c->gpr[r & 3] & ~(0xFFu << shift)) | ((uint32_t)v << shift);
+    ((uint8_t *)&c->gpr[r & 3])[(r >> 2) & 1] = v;
 }
 static inline uint16_t cpu_reg16(const struct cpu *c, unsigned r) { return (uint16_t)c->gpr[r]; }
 static inline void cpu_set_reg16(struct cpu *c, unsigned r, uint16_t v)
 {
-    c->gpr[r] = (c->gpr[r] & 0xFFFF0000u) | v;
+    memcpy(&c->gpr[r], &v, sizeof v);
 }
 
 /* Reset to the state of SDM vol. 3A table 9-1 for the machine's model. */
@@ -171,6 +178,32 @@ static inline void cpu_signal(struct cpu *c, uint32_t ev)
 {
     c->events |= ev;
     c->break_at = 0;
+    c->break_left = 1; /* the instruction running now is the last */
+}
+
+/* Set break_at (cpu_run()), or lower it to `at` if that is earlier (timer_arm(), from a
+ * device an instruction talks to). break_left is what the block loop counts down instead
+ * of comparing icount with break_at after every instruction: the number of instructions,
+ * the current one included, until icount reaches break_at, and at least 1, since an
+ * instruction that is running when break_at passes icount is the last one. */
+static inline void cpu_set_break_at(struct cpu *c, uint64_t at)
+{
+    c->break_at = at;
+    c->break_left = at > c->icount ? at - c->icount : 1;
+}
+static inline void cpu_lower_break_at(struct cpu *c, uint64_t at)
+{
+    if (at < c->break_at)
+        cpu_set_break_at(c, at);
+}
+
+/* Retire `n` instructions from inside a handler (the iterations of a REP instruction
+ * before the last, which the block loop retires): break_left moves with icount, but not
+ * below 1, so the loop leaves after this instruction if break_at was passed. */
+static inline void cpu_retire(struct cpu *c, uint64_t n)
+{
+    c->icount += n;
+    c->break_left = c->break_left > n ? c->break_left - n : 1;
 }
 
 /* EFLAGS as the guest sees it, and loading it back (the caller applies write masks). */
@@ -200,15 +233,7 @@ static inline void cpu_blocks_changed(struct cpu *c)
 }
 static inline void cpu_translation_changed(struct cpu *c) { c->link_epoch++; }
 
-static inline void cpu_update_user(struct cpu *c)
-{
-    bool ac = (c->cr[0] & 0x40000u) && (c->eflags & 0x40000u);
-    uint8_t user = c->cpl == 3 ? (ac ? 2 : 1) : 0;
-    if (user != c->user)
-        cpu_translation_changed(c); /* translations now come from another array */
-    c->user = user;
-    c->tlb_offset = user * (uint32_t)sizeof(struct tlb_entry[TLB_SIZE]);
-}
+void cpu_update_user(struct cpu *c);
 static inline void cpu_set_cpl(struct cpu *c, unsigned cpl)
 {
     c->cpl = (uint8_t)cpl;

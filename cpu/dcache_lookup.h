@@ -27,17 +27,19 @@ static inline uint32_t dcache_slot(uint32_t phys, unsigned mode)
     return ((phys ^ (mode << 31)) * 0x9E3779B1u) >> (32 - DCACHE_HASH_BITS);
 }
 
-static inline struct dblock *dcache_next(struct machine *m, struct dblock *prev)
+/* The block at CS:EIP, after block `prev`. The caller runs it from `eip` (the EIP masked
+ * to the code size), which it may still have to store in cpu.eip. */
+static inline struct dblock *dcache_next(struct machine *m, struct dblock *prev, uint32_t eip)
 {
     struct cpu *c = &m->cpu;
-    uint32_t eip = c->eip & c->code_eip_mask;
-    for (int k = 0; k < 2; k++) {
-        const struct dlink *l = &prev->link[k];
-        if (l->eip == eip && l->epoch == c->link_epoch) {
-            c->eip = eip;
-            c->stats.block_hits++;
-            return l->to;
-        }
+    struct dlink *l0 = &prev->link[0], *l1 = &prev->link[1];
+    if (l0->eip == eip && l0->epoch == c->link_epoch) {
+        c->stats.block_hits++;
+        return l0->to;
+    }
+    if (l1->eip == eip && l1->epoch == c->link_epoch) {
+        c->stats.block_hits++;
+        return l1->to;
     }
     uint32_t lin = c->seg[SEG_CS].base + eip;
     const struct tlb_entry *e = tlb_entry_of(m, lin);
@@ -47,7 +49,6 @@ static inline struct dblock *dcache_next(struct machine *m, struct dblock *prev)
             struct dlink *l = &prev->link[k];
             if (l->eip == eip && l->phys == phys && l->stamp == c->block_stamp) {
                 l->epoch = c->link_epoch;
-                c->eip = eip;
                 c->stats.block_hits++;
                 return l->to;
             }

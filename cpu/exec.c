@@ -115,30 +115,83 @@ static inline void execute(struct machine *m, const struct insn *i)
     i->fn(m, i);
 }
 
+/* One instruction of a block, as execute() runs it but with EIP kept by the caller (in a
+ * register: inside a block the instructions follow one another, since only the last one
+ * may branch), then its retirement. Returns false when the block loop must stop: the
+ * countdown break_left reached 0, which is exactly when icount reached break_at (see
+ * cpu_set_break_at(); a handler that lowers break_at or retires REP iterations moves
+ * break_left too). A handler that changes EIP in the middle of a block also stops the
+ * loop this way: a REP instruction that yields (at run_limit, or for an event, which set
+ * break_at to 0) — or it raises an exception, a long jump out of the loop. */
+static inline __attribute__((always_inline)) bool step(struct machine *m, const struct insn *i,
+                                                       uint32_t *eip)
+{
+    struct cpu *c = &m->cpu;
+    c->insn_eip = *eip;
+    *eip += i->len;
+    c->eip = *eip;
+    i->fn(m, i);
+    c->icount++;
+    return --c->break_left != 0;
+}
+
 /* The hot loop: blocks and their instructions until something needs cpu_run()'s
  * attention (an event, the budget). It is a function of its own, and not inlined,
- * because cpu_run() calls setjmp(), which makes the compiler keep everything in memory.
- *
- * It is execute() with EIP kept in a register: inside a block the instructions follow one
- * another, since only the last one may branch. A handler that changes EIP in the middle
- * of a block also ends the loop: a REP instruction that yields (run_limit, or an event
- * that set break_at to 0) or an exception (a long jump out of the loop). */
+ * because cpu_run() calls setjmp(), which makes the compiler keep everything in memory. */
 static __attribute__((noinline)) void run_blocks(struct machine *m)
 {
     struct cpu *c = &m->cpu;
+    /* cpu_run() set break_at to run_limit. Only cpu_signal() lowers it below (to 0, with
+     * an event to look at), and timer_arm(), which lowers run_limit with it: once icount
+     * reaches break_at there is always a reason to return, and until then none. */
+    if (c->icount >= c->break_at)
+        return;
     struct dblock *b = &m->dcache.entry;
-    while (!c->events && c->icount < c->run_limit) {
-        /* break_at is run_limit here: cpu_run() set it, and only cpu_signal() (which
-         * sets an event) or timer_arm() (which lowers run_limit with it) change it. */
-        b = dcache_next(m, b);
-        const struct insn *i = b->insns, *end = i + b->count;
-        uint32_t eip = c->eip;
-        do {
-            c->insn_eip = eip;
-            eip += i->len;
-            c->eip = eip;
-            i->fn(m, i);
-        } while (++c->icount < c->break_at && ++i < end);
+    for (;;) {
+        /* EIP in 16-bit code wraps at 64 KiB: the mask is applied here, and cpu.eip gets
+         * the masked value with the first instruction. dcache_find() masks cpu.eip too. */
+        uint32_t eip = c->eip & c->code_eip_mask;
+        b = dcache_next(m, b, eip);
+        /* The block's instructions are end[-count] .. end[-1], run unrolled: a block of n
+         * enters the switch at case n and falls through to the last, so no loop counter is
+         * kept and each step finds its instruction at a constant offset. */
+        const struct insn *end = b->insns + b->count;
+        _Static_assert(DCACHE_MAX_BLOCK == 32, "one case per block length");
+        switch (b->count) {
+        case 32: if (!step(m, &end[-32], &eip)) return; __attribute__((fallthrough));
+        case 31: if (!step(m, &end[-31], &eip)) return; __attribute__((fallthrough));
+        case 30: if (!step(m, &end[-30], &eip)) return; __attribute__((fallthrough));
+        case 29: if (!step(m, &end[-29], &eip)) return; __attribute__((fallthrough));
+        case 28: if (!step(m, &end[-28], &eip)) return; __attribute__((fallthrough));
+        case 27: if (!step(m, &end[-27], &eip)) return; __attribute__((fallthrough));
+        case 26: if (!step(m, &end[-26], &eip)) return; __attribute__((fallthrough));
+        case 25: if (!step(m, &end[-25], &eip)) return; __attribute__((fallthrough));
+        case 24: if (!step(m, &end[-24], &eip)) return; __attribute__((fallthrough));
+        case 23: if (!step(m, &end[-23], &eip)) return; __attribute__((fallthrough));
+        case 22: if (!step(m, &end[-22], &eip)) return; __attribute__((fallthrough));
+        case 21: if (!step(m, &end[-21], &eip)) return; __attribute__((fallthrough));
+        case 20: if (!step(m, &end[-20], &eip)) return; __attribute__((fallthrough));
+        case 19: if (!step(m, &end[-19], &eip)) return; __attribute__((fallthrough));
+        case 18: if (!step(m, &end[-18], &eip)) return; __attribute__((fallthrough));
+        case 17: if (!step(m, &end[-17], &eip)) return; __attribute__((fallthrough));
+        case 16: if (!step(m, &end[-16], &eip)) return; __attribute__((fallthrough));
+        case 15: if (!step(m, &end[-15], &eip)) return; __attribute__((fallthrough));
+        case 14: if (!step(m, &end[-14], &eip)) return; __attribute__((fallthrough));
+        case 13: if (!step(m, &end[-13], &eip)) return; __attribute__((fallthrough));
+        case 12: if (!step(m, &end[-12], &eip)) return; __attribute__((fallthrough));
+        case 11: if (!step(m, &end[-11], &eip)) return; __attribute__((fallthrough));
+        case 10: if (!step(m, &end[-10], &eip)) return; __attribute__((fallthrough));
+        case 9: if (!step(m, &end[-9], &eip)) return; __attribute__((fallthrough));
+        case 8: if (!step(m, &end[-8], &eip)) return; __attribute__((fallthrough));
+        case 7: if (!step(m, &end[-7], &eip)) return; __attribute__((fallthrough));
+        case 6: if (!step(m, &end[-6], &eip)) return; __attribute__((fallthrough));
+        case 5: if (!step(m, &end[-5], &eip)) return; __attribute__((fallthrough));
+        case 4: if (!step(m, &end[-4], &eip)) return; __attribute__((fallthrough));
+        case 3: if (!step(m, &end[-3], &eip)) return; __attribute__((fallthrough));
+        case 2: if (!step(m, &end[-2], &eip)) return; __attribute__((fallthrough));
+        case 1: if (!step(m, &end[-1], &eip)) return; break;
+        default: __builtin_unreachable(); /* a block holds 1 to DCACHE_MAX_BLOCK */
+        }
     }
 }
 
@@ -221,7 +274,7 @@ enum cpu_stop cpu_run(struct machine *m, uint64_t max_insns)
         deliver_raised(m);
     }
     for (;;) {
-        c->break_at = c->run_limit;
+        cpu_set_break_at(c, c->run_limit);
         if (c->events && handle_events(m))
             return stop_reason(c);
         if (c->shutdown || c->halted || c->icount >= c->run_limit) {
@@ -258,7 +311,7 @@ enum cpu_stop cpu_step(struct machine *m)
         return STOP_SHUTDOWN;
     if (c->halted)
         return STOP_HALTED;
-    c->break_at = UINT64_MAX;
+    cpu_set_break_at(c, UINT64_MAX);
     if (stepping(c)) {
         execute_single_stepped(m);
     } else {

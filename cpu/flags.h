@@ -117,6 +117,12 @@ static inline void lf_force_of(struct lazy_flags *lf, bool of)
     if (lf_of(lf) != of)
         lf->aux ^= 1u << LF_PO_BIT;
 }
+/* Replace CF and OF at once (rotates): lf_force_cf() then lf_force_of(), in one step. */
+static inline void lf_force_cf_of(struct lazy_flags *lf, bool cf, bool of)
+{
+    lf->aux = (lf->aux & ~(3u << LF_PO_BIT)) | ((uint32_t)cf << LF_CF_BIT) |
+              ((uint32_t)(cf ^ of) << LF_PO_BIT);
+}
 
 /* Materialise the six flags into an EFLAGS image, and load them back from one. */
 static inline uint32_t lf_get(const struct lazy_flags *lf)

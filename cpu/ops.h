@@ -72,6 +72,27 @@ ALWAYS_INLINE void rm_write(struct machine *m, const struct insn *i, unsigned w,
         reg_set(&m->cpu, i->rm, w, v);
 }
 
+/* A read-modify-write of the r/m operand: `rmw_host` gives the host address of a memory
+ * operand the fast path may both read and write (else NULL), and the pair below reads and
+ * writes through it or, without one, as rm_read() and rm_write() do. */
+ALWAYS_INLINE uint8_t *rmw_host(struct machine *m, const struct insn *i, unsigned w, bool mem, uint32_t ea)
+{
+    return mem ? mem_rmw_host(m, i->seg, ea, w / 8) : NULL;
+}
+ALWAYS_INLINE uint32_t rmw_read(struct machine *m, const struct insn *i, unsigned w, bool mem, uint32_t ea,
+                                const uint8_t *host)
+{
+    return host ? load_le(host, w / 8) : rm_read(m, i, w, mem, ea);
+}
+ALWAYS_INLINE void rmw_write(struct machine *m, const struct insn *i, unsigned w, bool mem, uint32_t ea,
+                             uint8_t *host, uint32_t v)
+{
+    if (host)
+        store_le(host, v, w / 8);
+    else
+        rm_write(m, i, w, mem, ea, v);
+}
+
 /* The stack (SS:ESP or SS:SP by SS.B). Memory is written before ESP moves, so a fault
  * leaves ESP as it was. */
 static inline uint32_t stack_top_after_push(const struct cpu *c, unsigned bytes)
@@ -82,18 +103,25 @@ static inline void set_sp(struct cpu *c, uint32_t sp)
 {
     c->gpr[ESP] = (c->gpr[ESP] & ~c->stack_mask) | (sp & c->stack_mask);
 }
+/* The new ESP is worked out before the memory access: the compiler must assume that a
+ * store to guest memory may change the CPU state, and would load ESP again after it. */
 static inline void push(struct machine *m, uint32_t v, unsigned bytes)
 {
-    uint32_t sp = stack_top_after_push(&m->cpu, bytes);
+    struct cpu *c = &m->cpu;
+    uint32_t old = c->gpr[ESP], mask = c->stack_mask;
+    uint32_t sp = (old - bytes) & mask;
+    uint32_t esp = (old & ~mask) | sp;
     mem_write(m, SEG_SS, sp, v, bytes);
-    set_sp(&m->cpu, sp);
+    c->gpr[ESP] = esp;
 }
 static inline uint32_t pop(struct machine *m, unsigned bytes)
 {
     struct cpu *c = &m->cpu;
-    uint32_t sp = c->gpr[ESP] & c->stack_mask;
+    uint32_t old = c->gpr[ESP], mask = c->stack_mask;
+    uint32_t sp = old & mask;
+    uint32_t esp = (old & ~mask) | ((sp + bytes) & mask);
     uint32_t v = mem_read(m, SEG_SS, sp, bytes);
-    set_sp(c, sp + bytes);
+    c->gpr[ESP] = esp;
     return v;
 }
 /* Read the stack at an offset from the top without moving it (multi-part pops). */

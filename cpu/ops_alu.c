@@ -43,10 +43,11 @@ ALWAYS_INLINE uint32_t alu(struct cpu *c, int op, uint32_t a, uint32_t b, unsign
 ALWAYS_INLINE void alu_EG(struct machine *m, const struct insn *i, unsigned w, bool mem, int op)
 {
     uint32_t ea = mem ? insn_ea(m, i) : 0;
-    uint32_t a = rm_read(m, i, w, mem, ea);
+    uint8_t *host = op != ALU_CMP ? rmw_host(m, i, w, mem, ea) : NULL;
+    uint32_t a = rmw_read(m, i, w, mem, ea, host);
     uint32_t r = alu(&m->cpu, op, a, reg_get(&m->cpu, i->reg, w), w);
     if (op != ALU_CMP)
-        rm_write(m, i, w, mem, ea, r);
+        rmw_write(m, i, w, mem, ea, host, r);
 }
 /* op reg, r/m */
 ALWAYS_INLINE void alu_GE(struct machine *m, const struct insn *i, unsigned w, bool mem, int op)
@@ -67,10 +68,11 @@ ALWAYS_INLINE void alu_AI(struct machine *m, const struct insn *i, unsigned w, i
 ALWAYS_INLINE void alu_EI(struct machine *m, const struct insn *i, unsigned w, bool mem, int op)
 {
     uint32_t ea = mem ? insn_ea(m, i) : 0;
-    uint32_t a = rm_read(m, i, w, mem, ea);
+    uint8_t *host = op != ALU_CMP ? rmw_host(m, i, w, mem, ea) : NULL;
+    uint32_t a = rmw_read(m, i, w, mem, ea, host);
     uint32_t r = alu(&m->cpu, op, a, i->imm & width_mask(w), w);
     if (op != ALU_CMP)
-        rm_write(m, i, w, mem, ea, r);
+        rmw_write(m, i, w, mem, ea, host, r);
 }
 
 #define ALU_HANDLERS(name, OP) \
@@ -129,8 +131,9 @@ ALWAYS_INLINE uint32_t inc_dec(struct cpu *c, uint32_t a, unsigned w, bool dec)
 ALWAYS_INLINE void inc_dec_E(struct machine *m, const struct insn *i, unsigned w, bool mem, bool dec)
 {
     uint32_t ea = mem ? insn_ea(m, i) : 0;
-    uint32_t r = inc_dec(&m->cpu, rm_read(m, i, w, mem, ea), w, dec);
-    rm_write(m, i, w, mem, ea, r);
+    uint8_t *host = rmw_host(m, i, w, mem, ea);
+    uint32_t r = inc_dec(&m->cpu, rmw_read(m, i, w, mem, ea, host), w, dec);
+    rmw_write(m, i, w, mem, ea, host, r);
 }
 ALWAYS_INLINE void inc_dec_reg(struct machine *m, const struct insn *i, unsigned w, bool dec)
 {
@@ -146,15 +149,17 @@ INST_NV(dec_reg, inc_dec_reg, true)
 ALWAYS_INLINE void not_E(struct machine *m, const struct insn *i, unsigned w, bool mem)
 {
     uint32_t ea = mem ? insn_ea(m, i) : 0;
-    rm_write(m, i, w, mem, ea, ~rm_read(m, i, w, mem, ea) & width_mask(w));
+    uint8_t *host = rmw_host(m, i, w, mem, ea);
+    rmw_write(m, i, w, mem, ea, host, ~rmw_read(m, i, w, mem, ea, host) & width_mask(w));
 }
 ALWAYS_INLINE void neg_E(struct machine *m, const struct insn *i, unsigned w, bool mem)
 {
     uint32_t ea = mem ? insn_ea(m, i) : 0;
-    uint32_t a = rm_read(m, i, w, mem, ea);
+    uint8_t *host = rmw_host(m, i, w, mem, ea);
+    uint32_t a = rmw_read(m, i, w, mem, ea, host);
     uint32_t r = (0 - a) & width_mask(w);
     lf_sub(&m->cpu.lf, 0, a, r, w);
-    rm_write(m, i, w, mem, ea, r);
+    rmw_write(m, i, w, mem, ea, host, r);
 }
 INST_EB(not_Eb, not_E)
 INST_EV(not_Ev, not_E)

@@ -39,8 +39,10 @@ INST_EV(call_Ev, call_E)
 ALWAYS_INLINE void ret_near(struct machine *m, const struct insn *i, unsigned w, uint32_t extra)
 {
     struct cpu *c = &m->cpu;
+    uint32_t old = c->gpr[ESP], mask = c->stack_mask;
+    uint32_t esp = (old & ~mask) | ((old + w / 8 + extra) & mask);
     uint32_t target = stack_peek(m, 0, w / 8);
-    set_sp(c, c->gpr[ESP] + w / 8 + extra);
+    c->gpr[ESP] = esp;
     branch_to(c, target, w);
 }
 ALWAYS_INLINE void ret_near0(struct machine *m, const struct insn *i, unsigned w) { ret_near(m, i, w, 0); }

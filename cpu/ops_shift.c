@@ -19,8 +19,7 @@ static uint32_t shift(struct cpu *c, int op, uint32_t a, unsigned count, unsigne
         r = n ? ((a << n) | (a >> (w - n))) & mask : a;
         cf = r & 1;
         of = msb(r, w) ^ cf;
-        lf_force_cf(&c->lf, cf);
-        lf_force_of(&c->lf, of);
+        lf_force_cf_of(&c->lf, cf, of);
         return r;
     }
     case SH_ROR: {
@@ -28,8 +27,7 @@ static uint32_t shift(struct cpu *c, int op, uint32_t a, unsigned count, unsigne
         r = n ? ((a >> n) | (a << (w - n))) & mask : a;
         cf = msb(r, w);
         of = cf ^ msb(r << 1, w);
-        lf_force_cf(&c->lf, cf);
-        lf_force_of(&c->lf, of);
+        lf_force_cf_of(&c->lf, cf, of);
         return r;
     }
     case SH_RCL: {
@@ -40,8 +38,7 @@ static uint32_t shift(struct cpu *c, int op, uint32_t a, unsigned count, unsigne
         r = (uint32_t)v & mask;
         cf = (v >> w) & 1;
         of = msb(r, w) ^ cf;
-        lf_force_cf(&c->lf, cf);
-        lf_force_of(&c->lf, of);
+        lf_force_cf_of(&c->lf, cf, of);
         return r;
     }
     case SH_RCR: {
@@ -52,8 +49,7 @@ static uint32_t shift(struct cpu *c, int op, uint32_t a, unsigned count, unsigne
         r = (uint32_t)v & mask;
         cf = (v >> w) & 1;
         of = msb(r, w) ^ msb(r << 1, w);
-        lf_force_cf(&c->lf, cf);
-        lf_force_of(&c->lf, of);
+        lf_force_cf_of(&c->lf, cf, of);
         return r;
     }
     case SH_SHL:

@@ -118,7 +118,7 @@ static uint32_t string_fast_run(struct machine *m, int sreg, uint32_t off, uint3
         k = in_space;
     /* The whole range within the segment. */
     uint32_t lowest = step > 0 ? off : off - (k - 1) * n;
-    if (k == 0 || !seg_span_ok(s, lowest, k * n, write ? s->write_span : s->read_span))
+    if (k == 0 || !seg_span_ok(lowest, k * n, write ? s->write_span : s->read_span))
         return 0;
     *host = (uint8_t *)(e->addend + lin);
     return k;
@@ -165,7 +165,7 @@ ALWAYS_INLINE uint32_t string_bulk(struct machine *m, const struct insn *i, unsi
             store_le(dst, v, n);
     }
     advance(c, EDI, amask, step * (int32_t)k);
-    c->icount += k;
+    cpu_retire(c, k);
     return k;
 }
 
@@ -214,7 +214,7 @@ ALWAYS_INLINE void string_op(struct machine *m, const struct insn *i, unsigned w
             c->eip = c->insn_eip; /* not finished: run again from the same instruction */
             return;
         }
-        c->icount++; /* the iteration just done; the next one goes on */
+        cpu_retire(c, 1); /* the iteration just done; the next one goes on */
     }
 }
 

@@ -70,8 +70,7 @@ void timer_arm(struct machine *m, struct timer *t, uint64_t when)
     uint64_t icount_stop = m->cpu.icount + (stop > now ? stop - now : 0);
     if (icount_stop < m->cpu.run_limit)
         m->cpu.run_limit = icount_stop;
-    if (icount_stop < m->cpu.break_at)
-        m->cpu.break_at = icount_stop;
+    cpu_lower_break_at(&m->cpu, icount_stop);
 }
 
 uint64_t sched_insns_until_next(const struct machine *m)

@@ -41,12 +41,14 @@ static inline uint32_t load_le(const uint8_t *p, unsigned size)
 static inline void store_le(uint8_t *p, uint32_t v, unsigned size) { memcpy(p, &v, size); }
 
 /* The TLB entry of a linear address for the current privilege class: the entry of
- * m->tlb.e[m->cpu.user], with the class's array found by a byte offset the CPU keeps
+ * m->tlb.e[m->cpu.user], through the pointer to the class's array the CPU keeps
  * (cpu_update_user()), which saves the fast paths a multiplication. */
 static inline const struct tlb_entry *tlb_entry_of(const struct machine *m, uint32_t lin)
 {
-    const struct tlb_entry *class = (const struct tlb_entry *)((const char *)m->tlb.e + m->cpu.tlb_offset);
-    return &class[(lin >> 12) & (TLB_SIZE - 1)];
+    /* (lin >> 12) * sizeof(entry), masked to the array: one shift and one mask */
+    uint32_t byte = (lin >> (12 - 5)) & ((TLB_SIZE - 1) << 5);
+    _Static_assert(sizeof(struct tlb_entry) == 1u << 5, "the shift above");
+    return (const struct tlb_entry *)((const char *)m->cpu.tlb_cur + byte);
 }
 
 /* True when the tag of `e` allows an access of `size` bytes at `lin` on the fast path. One
@@ -81,12 +83,11 @@ static inline bool seg_offset_ok(const struct segment *s, uint32_t off, unsigned
     return off >= s->lo && (uint64_t)off + (size - 1) <= s->hi;
 }
 
-/* The fast path's segment check: the offset range and the right in one compare. An offset
- * below lo wraps to more than any span (spans end at 4 GiB - 1 - lo), and a span of -1
- * lets nothing through. */
-static inline bool seg_span_ok(const struct segment *s, uint32_t off, unsigned size, int64_t span)
+/* The fast path's segment check: the offset range and the right in one compare against the
+ * segment's read_span or write_span (its last offset, or -1 to let nothing through). */
+static inline bool seg_span_ok(uint32_t off, unsigned size, int64_t span)
 {
-    return (int64_t)(uint32_t)(off - s->lo) + (size - 1) <= span;
+    return (int64_t)off + (size - 1) <= span;
 }
 
 /* Calling mem_read_slow() and mem_write_slow() from the fast paths. An ordinary call
@@ -144,7 +145,7 @@ static inline void mem_write_slow_call(struct machine *m, int sreg, uint32_t off
 static inline uint32_t mem_read(struct machine *m, int sreg, uint32_t off, unsigned size)
 {
     const struct segment *s = &m->cpu.seg[sreg];
-    if (__builtin_expect(seg_span_ok(s, off, size, s->read_span), 1)) {
+    if (__builtin_expect(seg_span_ok(off, size, s->read_span), 1)) {
         uint32_t lin = s->base + off;
         const struct tlb_entry *e = tlb_entry_of(m, lin);
         if (__builtin_expect(tlb_tag_ok(e->read_tag, lin, size), 1))
@@ -155,7 +156,7 @@ static inline uint32_t mem_read(struct machine *m, int sreg, uint32_t off, unsig
 static inline void mem_write(struct machine *m, int sreg, uint32_t off, uint32_t value, unsigned size)
 {
     const struct segment *s = &m->cpu.seg[sreg];
-    if (__builtin_expect(seg_span_ok(s, off, size, s->write_span), 1)) {
+    if (__builtin_expect(seg_span_ok(off, size, s->write_span), 1)) {
         uint32_t lin = s->base + off;
         const struct tlb_entry *e = tlb_entry_of(m, lin);
         if (__builtin_expect(tlb_tag_ok(e->write_tag, lin, size), 1)) {
@@ -164,6 +165,23 @@ static inline void mem_write(struct machine *m, int sreg, uint32_t off, uint32_t
         }
     }
     mem_write_slow_call(m, sreg, off, value, size);
+}
+
+/* An operand that is read and then written back (ALU operations, INC, DEC, NOT, NEG on
+ * memory): its host address when the fast path allows both accesses, else NULL, and the
+ * caller reads and writes through mem_read() and mem_write(), which check (and fault)
+ * each in turn. A segment that may be written may be read; a page may be writable on the
+ * fast path but not readable (a read watchpoint), so both tags are compared. */
+static inline uint8_t *mem_rmw_host(struct machine *m, int sreg, uint32_t off, unsigned size)
+{
+    const struct segment *s = &m->cpu.seg[sreg];
+    if (__builtin_expect(seg_span_ok(off, size, s->write_span), 1)) {
+        uint32_t lin = s->base + off;
+        const struct tlb_entry *e = tlb_entry_of(m, lin);
+        if (__builtin_expect(tlb_tag_ok(e->write_tag, lin, size) && e->read_tag == e->write_tag, 1))
+            return (uint8_t *)(e->addend + lin);
+    }
+    return NULL;
 }
 
 static inline uint8_t mem_read8(struct machine *m, int sreg, uint32_t off) { return (uint8_t)mem_read(m, sreg, off, 1); }

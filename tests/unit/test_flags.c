@@ -349,7 +349,7 @@ static void test_lazy_cond_all_codes(void **state)
 }
 
 /* lf_force_cf and lf_force_of change one flag and keep the other five, whether the state
- * came from lf_load or from arithmetic. */
+ * came from lf_load or from arithmetic; lf_force_cf_of changes both. */
 static void check_force(struct lazy_flags lf, const char *how)
 {
     uint32_t before = lf_get(&lf);
@@ -368,6 +368,14 @@ static void check_force(struct lazy_flags lf, const char *how)
         lf_force_cf(&t, v);
         check_flags(how, before, v, 0, lf_get(&t),
                     (before & ~(FLAG_CF | FLAG_OF)) | (v ? FLAG_CF : FLAG_OF), FLAGS_ARITH);
+        /* and at once, every combination */
+        for (unsigned of = 0; of < 2; of++) {
+            t = lf;
+            lf_force_cf_of(&t, v, of);
+            check_flags(how, before, v, of, lf_get(&t),
+                        (before & ~(FLAG_CF | FLAG_OF)) | (v ? FLAG_CF : 0) | (of ? FLAG_OF : 0),
+                        FLAGS_ARITH);
+        }
     }
 }
 
