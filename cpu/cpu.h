@@ -142,14 +142,20 @@ struct cpu {
 /* Operand sizes and segment reads used by handlers and the frontends. */
 /* The byte and word registers are the low bytes of the dwords in gpr[] (AH: byte 1 of
  * EAX), read and written in place: the host is little-endian (machine.c checks), and a
- * narrow store leaves the rest of the dword alone in one instruction. */
+ * narrow store leaves the rest of the dword alone in one instruction. A byte register's
+ * place is looked up rather than computed from its number. */
+static inline unsigned cpu_reg8_offset(unsigned r)
+{
+    static const uint8_t offset[8] = { 0, 4, 8, 12, 1, 5, 9, 13 }; /* AL CL DL BL AH CH DH BH */
+    return offset[r & 7];
+}
 static inline uint8_t cpu_reg8(const struct cpu *c, unsigned r)
 {
-    return ((const uint8_t *)&c->gpr[r & 3])[(r >> 2) & 1];
+    return ((const uint8_t *)c->gpr)[cpu_reg8_offset(r)];
 }
 static inline void cpu_set_reg8(struct cpu *c, unsigned r, uint8_t v)
 {
-    ((uint8_t *)&c->gpr[r & 3])[(r >> 2) & 1] = v;
+    ((uint8_t *)c->gpr)[cpu_reg8_offset(r)] = v;
 }
 static inline uint16_t cpu_reg16(const struct cpu *c, unsigned r) { return (uint16_t)c->gpr[r]; }
 static inline void cpu_set_reg16(struct cpu *c, unsigned r, uint16_t v)
@@ -168,8 +174,9 @@ enum cpu_stop cpu_run(struct machine *m, uint64_t max_insns);
  * delivery included (the conformance runner's notion of one instruction). */
 enum cpu_stop cpu_step(struct machine *m);
 
-/* Raise a fault or trap from inside an instruction handler: the run loop restores EIP and
- * ESP of the instruction and delivers the exception. Never returns. */
+/* Raise a fault or trap from inside an instruction handler: the run loop puts EIP back to
+ * the instruction (handlers change no register before their last possible fault, ESP
+ * included) and delivers the exception. Never returns. */
 _Noreturn void cpu_raise(struct machine *m, int vector, uint32_t error_code);
 #define NO_ERROR_CODE 0xFFFFFFFFu
 

@@ -91,8 +91,8 @@ static struct dblock *decode_uncached(struct machine *m, bool code32)
         buf[got++] = phys_read8(m, phys);
     }
     struct dblock *b = &m->dcache.scratch_block;
-    b->insns = out;
     b->count = 1;
+    b->end = out + 1;
     return b;
 }
 
@@ -168,7 +168,7 @@ static struct dblock *find_block(struct machine *m, uint32_t *phys_out)
     /* The slot may hold a block that links name: they must not reach the new one. */
     if (blk->epoch == dc->epoch)
         cpu_blocks_changed(c);
-    blk->insns = out;
+    blk->end = out + n;
     blk->phys = phys;
     blk->mode = code32;
     blk->epoch = dc->epoch;
@@ -187,7 +187,7 @@ const struct insn *dcache_get_block(struct machine *m, unsigned *count)
     uint32_t phys;
     const struct dblock *b = find_block(m, &phys);
     *count = b->count;
-    return b->insns;
+    return b->end - b->count;
 }
 
 struct dblock *dcache_find(struct machine *m, struct dblock *prev)

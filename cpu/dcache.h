@@ -17,7 +17,8 @@
 struct dblock;
 
 /* A successor a block ran into before: the block at CS:`eip`, physical address `phys`. It
- * holds while cpu.block_stamp still has the value it was made under; see
+ * holds while cpu.block_stamp still has the value it was made under, and needs no TLB
+ * lookup while cpu.link_epoch has the value it was last checked under; see
  * cpu/dcache_lookup.h for why that is enough. */
 struct dlink {
     uint64_t stamp;      /* cpu.block_stamp when made */
@@ -28,7 +29,8 @@ struct dlink {
 };
 
 struct dblock {
-    const struct insn *insns; /* its first instruction in the pool */
+    const struct insn *end;  /* one past its last instruction in the pool (the run loop
+                                counts back from there; the first is end - count) */
     uint32_t phys;       /* physical address of the first byte */
     uint32_t gen;        /* the page generation it was decoded under */
     uint32_t epoch;      /* dcache.epoch at decode time; older blocks are gone */

@@ -48,6 +48,10 @@ static bool decode_modrm(struct cursor *cur, uint8_t modrm, bool ad32, struct in
         } else {
             out->base = modrm16_base[rm];
             out->index = modrm16_index[rm];
+            if (out->base == REG_NONE) { /* [si], [di]: one register, kept as the base */
+                out->base = out->index;
+                out->index = REG_NONE;
+            }
             if (out->base == EBP)
                 *default_seg = SEG_SS;
             if (mod == 1) {
@@ -225,6 +229,8 @@ enum decode_status decode_insn(const struct decoder_table *t, const uint8_t *byt
     out->len = (uint16_t)cur.pos;
     out->def = (uint16_t)(d - opcode_table);
     out->fn = d->fn[(op32 ? 2 : 0) + (mem ? 1 : 0)];
+    if (mem && out->index == REG_NONE)
+        out->fn = decoder_base_form(out->fn, ad32);
 
     /* Checks that make the whole instruction invalid (286 and later). */
     /* LOCK with an instruction that cannot be locked is #UD from the 386 on; the 8086 and

@@ -99,6 +99,9 @@ extern const struct opcode_def opcode_table[];
 extern const unsigned opcode_table_size;
 
 void decoder_table_build(struct decoder_table *t, enum cpu_model_id model);
+/* The handler for a memory operand without an index register, for 32-bit or 16-bit
+ * addresses, when `fn` has such a variant (a base form, see cpu/ops.h); else `fn`. */
+insn_fn decoder_base_form(insn_fn fn, bool ad32);
 
 /* Where the decoder reads instruction bytes: a window of host memory that starts at the
  * instruction's first byte. `avail` bytes are readable; a longer instruction crosses

@@ -155,7 +155,7 @@ static __attribute__((noinline)) void run_blocks(struct machine *m)
         /* The block's instructions are end[-count] .. end[-1], run unrolled: a block of n
          * enters the switch at case n and falls through to the last, so no loop counter is
          * kept and each step finds its instruction at a constant offset. */
-        const struct insn *end = b->insns + b->count;
+        const struct insn *end = b->end;
         _Static_assert(DCACHE_MAX_BLOCK == 32, "one case per block length");
         switch (b->count) {
         case 32: if (!step(m, &end[-32], &eip)) return; __attribute__((fallthrough));

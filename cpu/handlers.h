@@ -21,4 +21,24 @@
 #include "cpu/opcodes.def"
 #undef X
 
+/* The stems whose memory forms also come as base-form variants (INST_EB_EA, INST_EV_EA and
+ * INST_MV_EA in cpu/ops.h): the hottest memory instructions. */
+#define BASE_FORM_STEMS(X) \
+    X(SH_EV, mov_GvEv) X(SH_EV, mov_EvGv) X(SH_EB, mov_GbEb) X(SH_EB, mov_EbGb) \
+    X(SH_EV, mov_EvIv) X(SH_EB, mov_EbIb) X(SH_MV, lea_GvM) \
+    X(SH_EV, movzx_GvEb) X(SH_EV, movzx_GvEw) X(SH_EV, movsx_GvEb) X(SH_EV, movsx_GvEw) \
+    BASE_FORM_ALU(X, add) BASE_FORM_ALU(X, or) BASE_FORM_ALU(X, adc) BASE_FORM_ALU(X, sbb) \
+    BASE_FORM_ALU(X, and) BASE_FORM_ALU(X, sub) BASE_FORM_ALU(X, xor) BASE_FORM_ALU(X, cmp) \
+    X(SH_EB, test_EbGb) X(SH_EV, test_EvGv) X(SH_EB, test_EbI) X(SH_EV, test_EvI)
+#define BASE_FORM_ALU(X, name) \
+    X(SH_EB, name##_EbGb) X(SH_EV, name##_EvGv) X(SH_EB, name##_GbEb) X(SH_EV, name##_GvEv) \
+    X(SH_EB, name##_EbIb) X(SH_EV, name##_EvIv)
+#define DECL_BASE_SH_EB(s) void op_##s##_m_b16(HANDLER_ARGS); void op_##s##_m_b32(HANDLER_ARGS);
+#define DECL_BASE_SH_EV(s) void op_##s##_m16_b16(HANDLER_ARGS); void op_##s##_m16_b32(HANDLER_ARGS); \
+                           void op_##s##_m32_b16(HANDLER_ARGS); void op_##s##_m32_b32(HANDLER_ARGS);
+#define DECL_BASE_SH_MV(s) DECL_BASE_SH_EV(s)
+#define DECL_BASE(shape, s) DECL_BASE_##shape(s)
+BASE_FORM_STEMS(DECL_BASE)
+#undef DECL_BASE
+
 #endif

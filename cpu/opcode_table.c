@@ -40,6 +40,24 @@ const struct opcode_def opcode_table[] = {
 };
 const unsigned opcode_table_size = sizeof opcode_table / sizeof opcode_table[0];
 
+/* The base-form variants of memory-form handlers: { any form, 16-bit, 32-bit addresses }. */
+struct base_form { insn_fn any, b16, b32; };
+#define BASE_SH_EB(s) { op_##s##_m, op_##s##_m_b16, op_##s##_m_b32 },
+#define BASE_SH_EV(s) { op_##s##_m16, op_##s##_m16_b16, op_##s##_m16_b32 }, \
+                      { op_##s##_m32, op_##s##_m32_b16, op_##s##_m32_b32 },
+#define BASE_SH_MV(s) BASE_SH_EV(s)
+#define BASE(shape, s) BASE_##shape(s)
+static const struct base_form base_forms[] = { BASE_FORM_STEMS(BASE) };
+#undef BASE
+
+insn_fn decoder_base_form(insn_fn fn, bool ad32)
+{
+    for (size_t k = 0; k < sizeof base_forms / sizeof base_forms[0]; k++)
+        if (base_forms[k].any == fn)
+            return ad32 ? base_forms[k].b32 : base_forms[k].b16;
+    return fn;
+}
+
 void decoder_table_build(struct decoder_table *t, enum cpu_model_id model)
 {
     t->model = model;

@@ -30,10 +30,31 @@
     HANDLER(stem##_16) { body(m, i, 16, ##__VA_ARGS__); } \
     HANDLER(stem##_32) { body(m, i, 32, ##__VA_ARGS__); }
 
+/* The same with, for the memory forms, variants for an operand without an index register
+ * ("base forms": [disp], [reg+disp]), which the decoder picks by the address size
+ * (decoder_base_form() in cpu/opcode_table.c, the stems listed in cpu/handlers.h). The
+ * body gets the EA form after `mem` and computes the address with ea_of(). */
+#define INST_EB_EA(stem, body, ...) \
+    INST_EB(stem, body, EA_ANY, ##__VA_ARGS__) \
+    HANDLER(stem##_m_b16) { body(m, i, 8, true, EA_BASE16, ##__VA_ARGS__); } \
+    HANDLER(stem##_m_b32) { body(m, i, 8, true, EA_BASE32, ##__VA_ARGS__); }
+#define INST_EV_EA(stem, body, ...) \
+    INST_EV(stem, body, EA_ANY, ##__VA_ARGS__) \
+    HANDLER(stem##_m16_b16) { body(m, i, 16, true, EA_BASE16, ##__VA_ARGS__); } \
+    HANDLER(stem##_m16_b32) { body(m, i, 16, true, EA_BASE32, ##__VA_ARGS__); } \
+    HANDLER(stem##_m32_b16) { body(m, i, 32, true, EA_BASE16, ##__VA_ARGS__); } \
+    HANDLER(stem##_m32_b32) { body(m, i, 32, true, EA_BASE32, ##__VA_ARGS__); }
+#define INST_MV_EA(stem, body, ...) \
+    INST_MV(stem, body, EA_ANY, ##__VA_ARGS__) \
+    HANDLER(stem##_m16_b16) { body(m, i, 16, EA_BASE16, ##__VA_ARGS__); } \
+    HANDLER(stem##_m16_b32) { body(m, i, 16, EA_BASE32, ##__VA_ARGS__); } \
+    HANDLER(stem##_m32_b16) { body(m, i, 32, EA_BASE16, ##__VA_ARGS__); } \
+    HANDLER(stem##_m32_b32) { body(m, i, 32, EA_BASE32, ##__VA_ARGS__); }
+
 static inline uint32_t width_mask(unsigned w) { return w == 32 ? 0xFFFFFFFFu : (1u << w) - 1; }
 static inline uint32_t sign_bit(unsigned w) { return 1u << (w - 1); }
 
-static inline uint32_t reg_get(const struct cpu *c, unsigned r, unsigned w)
+ALWAYS_INLINE uint32_t reg_get(const struct cpu *c, unsigned r, unsigned w)
 {
     if (w == 8)
         return cpu_reg8(c, r);
@@ -41,7 +62,7 @@ static inline uint32_t reg_get(const struct cpu *c, unsigned r, unsigned w)
         return c->gpr[r] & 0xFFFF;
     return c->gpr[r];
 }
-static inline void reg_set(struct cpu *c, unsigned r, unsigned w, uint32_t v)
+ALWAYS_INLINE void reg_set(struct cpu *c, unsigned r, unsigned w, uint32_t v)
 {
     if (w == 8)
         cpu_set_reg8(c, r, (uint8_t)v);
@@ -52,11 +73,25 @@ static inline void reg_set(struct cpu *c, unsigned r, unsigned w, uint32_t v)
 }
 
 /* The effective address of a memory operand. gpr[8] is zero, standing in for "none". */
-static inline uint32_t insn_ea(const struct machine *m, const struct insn *i)
+ALWAYS_INLINE uint32_t insn_ea(const struct machine *m, const struct insn *i)
 {
     const uint32_t *g = m->cpu.gpr;
     uint32_t a = i->disp + g[i->base] + (g[i->index] << i->scale);
     return (i->attr & A_AD32) ? a : (a & 0xFFFF);
+}
+
+/* The effective address as a handler made for one form computes it: any form
+ * (insn_ea()), or a base form, where the decoder saw no index register (it is REG_NONE)
+ * and the address size is known: the index and the test of the address size drop out. */
+enum ea_form { EA_ANY, EA_BASE16, EA_BASE32 };
+ALWAYS_INLINE uint32_t ea_of(const struct machine *m, const struct insn *i, int form)
+{
+    const uint32_t *g = m->cpu.gpr;
+    if (form == EA_BASE32)
+        return i->disp + g[i->base];
+    if (form == EA_BASE16)
+        return (i->disp + g[i->base]) & 0xFFFF;
+    return insn_ea(m, i);
 }
 
 /* Read/write the r/m operand: register rm, or memory at (seg, ea). */
@@ -95,17 +130,17 @@ ALWAYS_INLINE void rmw_write(struct machine *m, const struct insn *i, unsigned w
 
 /* The stack (SS:ESP or SS:SP by SS.B). Memory is written before ESP moves, so a fault
  * leaves ESP as it was. */
-static inline uint32_t stack_top_after_push(const struct cpu *c, unsigned bytes)
+ALWAYS_INLINE uint32_t stack_top_after_push(const struct cpu *c, unsigned bytes)
 {
     return (c->gpr[ESP] - bytes) & c->stack_mask;
 }
-static inline void set_sp(struct cpu *c, uint32_t sp)
+ALWAYS_INLINE void set_sp(struct cpu *c, uint32_t sp)
 {
     c->gpr[ESP] = (c->gpr[ESP] & ~c->stack_mask) | (sp & c->stack_mask);
 }
 /* The new ESP is worked out before the memory access: the compiler must assume that a
  * store to guest memory may change the CPU state, and would load ESP again after it. */
-static inline void push(struct machine *m, uint32_t v, unsigned bytes)
+ALWAYS_INLINE void push(struct machine *m, uint32_t v, unsigned bytes)
 {
     struct cpu *c = &m->cpu;
     uint32_t old = c->gpr[ESP], mask = c->stack_mask;
@@ -114,7 +149,7 @@ static inline void push(struct machine *m, uint32_t v, unsigned bytes)
     mem_write(m, SEG_SS, sp, v, bytes);
     c->gpr[ESP] = esp;
 }
-static inline uint32_t pop(struct machine *m, unsigned bytes)
+ALWAYS_INLINE uint32_t pop(struct machine *m, unsigned bytes)
 {
     struct cpu *c = &m->cpu;
     uint32_t old = c->gpr[ESP], mask = c->stack_mask;
@@ -125,7 +160,7 @@ static inline uint32_t pop(struct machine *m, unsigned bytes)
     return v;
 }
 /* Read the stack at an offset from the top without moving it (multi-part pops). */
-static inline uint32_t stack_peek(struct machine *m, uint32_t offset, unsigned bytes)
+ALWAYS_INLINE uint32_t stack_peek(struct machine *m, uint32_t offset, unsigned bytes)
 {
     struct cpu *c = &m->cpu;
     return mem_read(m, SEG_SS, (c->gpr[ESP] + offset) & c->stack_mask, bytes);
@@ -133,7 +168,7 @@ static inline uint32_t stack_peek(struct machine *m, uint32_t offset, unsigned b
 
 /* Branch to a new EIP within CS, truncated to the operand size. The CS limit is checked
  * when the target is fetched (a fetch beyond the limit faults with the branch's EIP). */
-static inline void branch_to(struct cpu *c, uint32_t target, unsigned w)
+ALWAYS_INLINE void branch_to(struct cpu *c, uint32_t target, unsigned w)
 {
     c->eip = target & width_mask(w);
 }

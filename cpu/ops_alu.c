@@ -40,9 +40,9 @@ ALWAYS_INLINE uint32_t alu(struct cpu *c, int op, uint32_t a, uint32_t b, unsign
 }
 
 /* op r/m, reg */
-ALWAYS_INLINE void alu_EG(struct machine *m, const struct insn *i, unsigned w, bool mem, int op)
+ALWAYS_INLINE void alu_EG(struct machine *m, const struct insn *i, unsigned w, bool mem, int form, int op)
 {
-    uint32_t ea = mem ? insn_ea(m, i) : 0;
+    uint32_t ea = mem ? ea_of(m, i, form) : 0;
     uint8_t *host = op != ALU_CMP ? rmw_host(m, i, w, mem, ea) : NULL;
     uint32_t a = rmw_read(m, i, w, mem, ea, host);
     uint32_t r = alu(&m->cpu, op, a, reg_get(&m->cpu, i->reg, w), w);
@@ -50,9 +50,9 @@ ALWAYS_INLINE void alu_EG(struct machine *m, const struct insn *i, unsigned w, b
         rmw_write(m, i, w, mem, ea, host, r);
 }
 /* op reg, r/m */
-ALWAYS_INLINE void alu_GE(struct machine *m, const struct insn *i, unsigned w, bool mem, int op)
+ALWAYS_INLINE void alu_GE(struct machine *m, const struct insn *i, unsigned w, bool mem, int form, int op)
 {
-    uint32_t b = rm_read(m, i, w, mem, mem ? insn_ea(m, i) : 0);
+    uint32_t b = rm_read(m, i, w, mem, mem ? ea_of(m, i, form) : 0);
     uint32_t r = alu(&m->cpu, op, reg_get(&m->cpu, i->reg, w), b, w);
     if (op != ALU_CMP)
         reg_set(&m->cpu, i->reg, w, r);
@@ -65,9 +65,9 @@ ALWAYS_INLINE void alu_AI(struct machine *m, const struct insn *i, unsigned w, i
         reg_set(&m->cpu, EAX, w, r);
 }
 /* op r/m, imm */
-ALWAYS_INLINE void alu_EI(struct machine *m, const struct insn *i, unsigned w, bool mem, int op)
+ALWAYS_INLINE void alu_EI(struct machine *m, const struct insn *i, unsigned w, bool mem, int form, int op)
 {
-    uint32_t ea = mem ? insn_ea(m, i) : 0;
+    uint32_t ea = mem ? ea_of(m, i, form) : 0;
     uint8_t *host = op != ALU_CMP ? rmw_host(m, i, w, mem, ea) : NULL;
     uint32_t a = rmw_read(m, i, w, mem, ea, host);
     uint32_t r = alu(&m->cpu, op, a, i->imm & width_mask(w), w);
@@ -76,14 +76,14 @@ ALWAYS_INLINE void alu_EI(struct machine *m, const struct insn *i, unsigned w, b
 }
 
 #define ALU_HANDLERS(name, OP) \
-    INST_EB(name##_EbGb, alu_EG, OP) \
-    INST_EV(name##_EvGv, alu_EG, OP) \
-    INST_EB(name##_GbEb, alu_GE, OP) \
-    INST_EV(name##_GvEv, alu_GE, OP) \
+    INST_EB_EA(name##_EbGb, alu_EG, OP) \
+    INST_EV_EA(name##_EvGv, alu_EG, OP) \
+    INST_EB_EA(name##_GbEb, alu_GE, OP) \
+    INST_EV_EA(name##_GvEv, alu_GE, OP) \
     HANDLER(name##_ALIb) { alu_AI(m, i, 8, OP); } \
     INST_NV(name##_eAXIv, alu_AI, OP) \
-    INST_EB(name##_EbIb, alu_EI, OP) \
-    INST_EV(name##_EvIv, alu_EI, OP)
+    INST_EB_EA(name##_EbIb, alu_EI, OP) \
+    INST_EV_EA(name##_EvIv, alu_EI, OP)
 
 ALU_HANDLERS(add, ALU_ADD)
 ALU_HANDLERS(or, ALU_OR)
@@ -95,24 +95,24 @@ ALU_HANDLERS(xor, ALU_XOR)
 ALU_HANDLERS(cmp, ALU_CMP)
 
 /* TEST: AND without a result. */
-ALWAYS_INLINE void test_EG(struct machine *m, const struct insn *i, unsigned w, bool mem)
+ALWAYS_INLINE void test_EG(struct machine *m, const struct insn *i, unsigned w, bool mem, int form)
 {
-    uint32_t a = rm_read(m, i, w, mem, mem ? insn_ea(m, i) : 0);
+    uint32_t a = rm_read(m, i, w, mem, mem ? ea_of(m, i, form) : 0);
     lf_logic(&m->cpu.lf, a & reg_get(&m->cpu, i->reg, w), w);
 }
-ALWAYS_INLINE void test_EI(struct machine *m, const struct insn *i, unsigned w, bool mem)
+ALWAYS_INLINE void test_EI(struct machine *m, const struct insn *i, unsigned w, bool mem, int form)
 {
-    uint32_t a = rm_read(m, i, w, mem, mem ? insn_ea(m, i) : 0);
+    uint32_t a = rm_read(m, i, w, mem, mem ? ea_of(m, i, form) : 0);
     lf_logic(&m->cpu.lf, a & i->imm & width_mask(w), w);
 }
 ALWAYS_INLINE void test_AI(struct machine *m, const struct insn *i, unsigned w)
 {
     lf_logic(&m->cpu.lf, reg_get(&m->cpu, EAX, w) & i->imm & width_mask(w), w);
 }
-INST_EB(test_EbGb, test_EG)
-INST_EV(test_EvGv, test_EG)
-INST_EB(test_EbI, test_EI)
-INST_EV(test_EvI, test_EI)
+INST_EB_EA(test_EbGb, test_EG)
+INST_EV_EA(test_EvGv, test_EG)
+INST_EB_EA(test_EbI, test_EI)
+INST_EV_EA(test_EvI, test_EI)
 HANDLER(test_ALIb) { test_AI(m, i, 8); }
 INST_NV(test_eAXIv, test_AI)
 

@@ -3,24 +3,24 @@
  * LGS (Intel SDM vol. 2, the page of each). */
 #include "cpu/ops.h"
 
-ALWAYS_INLINE void mov_EG(struct machine *m, const struct insn *i, unsigned w, bool mem)
+ALWAYS_INLINE void mov_EG(struct machine *m, const struct insn *i, unsigned w, bool mem, int ea)
 {
-    rm_write(m, i, w, mem, mem ? insn_ea(m, i) : 0, reg_get(&m->cpu, i->reg, w));
+    rm_write(m, i, w, mem, mem ? ea_of(m, i, ea) : 0, reg_get(&m->cpu, i->reg, w));
 }
-ALWAYS_INLINE void mov_GE(struct machine *m, const struct insn *i, unsigned w, bool mem)
+ALWAYS_INLINE void mov_GE(struct machine *m, const struct insn *i, unsigned w, bool mem, int ea)
 {
-    reg_set(&m->cpu, i->reg, w, rm_read(m, i, w, mem, mem ? insn_ea(m, i) : 0));
+    reg_set(&m->cpu, i->reg, w, rm_read(m, i, w, mem, mem ? ea_of(m, i, ea) : 0));
 }
-ALWAYS_INLINE void mov_EI(struct machine *m, const struct insn *i, unsigned w, bool mem)
+ALWAYS_INLINE void mov_EI(struct machine *m, const struct insn *i, unsigned w, bool mem, int ea)
 {
-    rm_write(m, i, w, mem, mem ? insn_ea(m, i) : 0, i->imm & width_mask(w));
+    rm_write(m, i, w, mem, mem ? ea_of(m, i, ea) : 0, i->imm & width_mask(w));
 }
-INST_EB(mov_EbGb, mov_EG)
-INST_EV(mov_EvGv, mov_EG)
-INST_EB(mov_GbEb, mov_GE)
-INST_EV(mov_GvEv, mov_GE)
-INST_EB(mov_EbIb, mov_EI)
-INST_EV(mov_EvIv, mov_EI)
+INST_EB_EA(mov_EbGb, mov_EG)
+INST_EV_EA(mov_EvGv, mov_EG)
+INST_EB_EA(mov_GbEb, mov_GE)
+INST_EV_EA(mov_GvEv, mov_GE)
+INST_EB_EA(mov_EbIb, mov_EI)
+INST_EV_EA(mov_EvIv, mov_EI)
 
 ALWAYS_INLINE void mov_reg_imm(struct machine *m, const struct insn *i, unsigned w)
 {
@@ -80,11 +80,11 @@ ALWAYS_INLINE void mov_S_E(struct machine *m, const struct insn *i, bool mem)
 HANDLER(mov_SwEw_r) { mov_S_E(m, i, false); }
 HANDLER(mov_SwEw_m) { mov_S_E(m, i, true); }
 
-ALWAYS_INLINE void lea(struct machine *m, const struct insn *i, unsigned w)
+ALWAYS_INLINE void lea(struct machine *m, const struct insn *i, unsigned w, int ea)
 {
-    reg_set(&m->cpu, i->reg, w, insn_ea(m, i));
+    reg_set(&m->cpu, i->reg, w, ea_of(m, i, ea));
 }
-INST_MV(lea_GvM, lea)
+INST_MV_EA(lea_GvM, lea)
 
 /* Far pointer loads: offset then selector; the register changes only once the segment
  * load has succeeded. */
@@ -142,15 +142,16 @@ ALWAYS_INLINE void cwd(struct machine *m, const struct insn *i, unsigned w)
 INST_NV(cbw, cbw)
 INST_NV(cwd, cwd)
 
-ALWAYS_INLINE void movx(struct machine *m, const struct insn *i, unsigned w, bool mem, unsigned src_w, bool sign)
+ALWAYS_INLINE void movx(struct machine *m, const struct insn *i, unsigned w, bool mem, int ea,
+                        unsigned src_w, bool sign)
 {
-    uint32_t v = rm_read(m, i, src_w, mem, mem ? insn_ea(m, i) : 0);
+    uint32_t v = rm_read(m, i, src_w, mem, mem ? ea_of(m, i, ea) : 0);
     reg_set(&m->cpu, i->reg, w, sign ? lf_sign_extend(v, src_w) : v);
 }
-INST_EV(movzx_GvEb, movx, 8, false)
-INST_EV(movzx_GvEw, movx, 16, false)
-INST_EV(movsx_GvEb, movx, 8, true)
-INST_EV(movsx_GvEw, movx, 16, true)
+INST_EV_EA(movzx_GvEb, movx, 8, false)
+INST_EV_EA(movzx_GvEw, movx, 16, false)
+INST_EV_EA(movsx_GvEb, movx, 8, true)
+INST_EV_EA(movsx_GvEw, movx, 16, true)
 
 HANDLER(bswap)
 {

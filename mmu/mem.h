@@ -32,18 +32,23 @@ uint32_t mmu_translate_fetch(struct machine *m, uint32_t lin);
 /* Linear to physical for the debugger: no fault, no A/D bits. Returns 0 when unmapped. */
 int mmu_translate_debug(struct machine *m, uint32_t lin, uint32_t *phys);
 
-static inline uint32_t load_le(const uint8_t *p, unsigned size)
+/* The fast paths below are always inlined: a call would cost what they save, and a handler
+ * file with hundreds of handlers would otherwise run into the compiler's limits on
+ * inlining and get calls to them instead. */
+#define MEM_FAST static inline __attribute__((always_inline))
+
+MEM_FAST uint32_t load_le(const uint8_t *p, unsigned size)
 {
     uint32_t v = 0;
     memcpy(&v, p, size); /* little-endian host, checked in machine.c */
     return v;
 }
-static inline void store_le(uint8_t *p, uint32_t v, unsigned size) { memcpy(p, &v, size); }
+MEM_FAST void store_le(uint8_t *p, uint32_t v, unsigned size) { memcpy(p, &v, size); }
 
 /* The TLB entry of a linear address for the current privilege class: the entry of
  * m->tlb.e[m->cpu.user], through the pointer to the class's array the CPU keeps
  * (cpu_update_user()), which saves the fast paths a multiplication. */
-static inline const struct tlb_entry *tlb_entry_of(const struct machine *m, uint32_t lin)
+MEM_FAST const struct tlb_entry *tlb_entry_of(const struct machine *m, uint32_t lin)
 {
     /* (lin >> 12) * sizeof(entry), masked to the array: one shift and one mask */
     uint32_t byte = (lin >> (12 - 5)) & ((TLB_SIZE - 1) << 5);
@@ -55,7 +60,7 @@ static inline const struct tlb_entry *tlb_entry_of(const struct machine *m, uint
  * compare also turns away an access that runs into the next page (or wraps at 4 GiB): the
  * last byte's page is never the one in `e`, since consecutive pages have consecutive
  * indexes. */
-static inline bool tlb_tag_ok(uint32_t tag, uint32_t lin, unsigned size)
+MEM_FAST bool tlb_tag_ok(uint32_t tag, uint32_t lin, unsigned size)
 {
     return tag == ((lin + (size - 1)) & PAGE_MASK);
 }
@@ -85,7 +90,7 @@ static inline bool seg_offset_ok(const struct segment *s, uint32_t off, unsigned
 
 /* The fast path's segment check: the offset range and the right in one compare against the
  * segment's read_span or write_span (its last offset, or -1 to let nothing through). */
-static inline bool seg_span_ok(uint32_t off, unsigned size, int64_t span)
+MEM_FAST bool seg_span_ok(uint32_t off, unsigned size, int64_t span)
 {
     return (int64_t)off + (size - 1) <= span;
 }
@@ -105,7 +110,7 @@ static inline bool seg_span_ok(uint32_t off, unsigned size, int64_t span)
 #define SLOW_THUNK_CLOBBERS "memory", "cc", "xmm0", "xmm1", "xmm2", "xmm3", "xmm4", "xmm5", \
     "xmm6", "xmm7", "xmm8", "xmm9", "xmm10", "xmm11", "xmm12", "xmm13", "xmm14", "xmm15", \
     "st", "st(1)", "st(2)", "st(3)", "st(4)", "st(5)", "st(6)", "st(7)"
-static inline uint32_t mem_read_slow_call(struct machine *m, int sreg, uint32_t off, unsigned size)
+MEM_FAST uint32_t mem_read_slow_call(struct machine *m, int sreg, uint32_t off, unsigned size)
 {
     register struct machine *a0 __asm__("rdi") = m;
     register int a1 __asm__("esi") = sreg;
@@ -116,8 +121,8 @@ static inline uint32_t mem_read_slow_call(struct machine *m, int sreg, uint32_t 
                      : "=a"(v) : "r"(a0), "r"(a1), "r"(a2), "r"(a3) : SLOW_THUNK_CLOBBERS);
     return v;
 }
-static inline void mem_write_slow_call(struct machine *m, int sreg, uint32_t off, uint32_t value,
-                                       unsigned size)
+MEM_FAST void mem_write_slow_call(struct machine *m, int sreg, uint32_t off, uint32_t value,
+                                  unsigned size)
 {
     register struct machine *a0 __asm__("rdi") = m;
     register int a1 __asm__("esi") = sreg;
@@ -129,12 +134,12 @@ static inline void mem_write_slow_call(struct machine *m, int sreg, uint32_t off
 }
 #undef SLOW_THUNK_CLOBBERS
 #else
-static inline uint32_t mem_read_slow_call(struct machine *m, int sreg, uint32_t off, unsigned size)
+MEM_FAST uint32_t mem_read_slow_call(struct machine *m, int sreg, uint32_t off, unsigned size)
 {
     return mem_read_slow(m, sreg, off, size);
 }
-static inline void mem_write_slow_call(struct machine *m, int sreg, uint32_t off, uint32_t value,
-                                       unsigned size)
+MEM_FAST void mem_write_slow_call(struct machine *m, int sreg, uint32_t off, uint32_t value,
+                                  unsigned size)
 {
     mem_write_slow(m, sreg, off, value, size);
 }
@@ -142,7 +147,7 @@ static inline void mem_write_slow_call(struct machine *m, int sreg, uint32_t off
 
 /* Reads and writes at sreg:off. Whatever the fast path turns away, the slow path checks
  * again from the start and raises the fault, so both give up into the same call. */
-static inline uint32_t mem_read(struct machine *m, int sreg, uint32_t off, unsigned size)
+MEM_FAST uint32_t mem_read(struct machine *m, int sreg, uint32_t off, unsigned size)
 {
     const struct segment *s = &m->cpu.seg[sreg];
     if (__builtin_expect(seg_span_ok(off, size, s->read_span), 1)) {
@@ -153,7 +158,7 @@ static inline uint32_t mem_read(struct machine *m, int sreg, uint32_t off, unsig
     }
     return mem_read_slow_call(m, sreg, off, size);
 }
-static inline void mem_write(struct machine *m, int sreg, uint32_t off, uint32_t value, unsigned size)
+MEM_FAST void mem_write(struct machine *m, int sreg, uint32_t off, uint32_t value, unsigned size)
 {
     const struct segment *s = &m->cpu.seg[sreg];
     if (__builtin_expect(seg_span_ok(off, size, s->write_span), 1)) {
@@ -172,7 +177,7 @@ static inline void mem_write(struct machine *m, int sreg, uint32_t off, uint32_t
  * caller reads and writes through mem_read() and mem_write(), which check (and fault)
  * each in turn. A segment that may be written may be read; a page may be writable on the
  * fast path but not readable (a read watchpoint), so both tags are compared. */
-static inline uint8_t *mem_rmw_host(struct machine *m, int sreg, uint32_t off, unsigned size)
+MEM_FAST uint8_t *mem_rmw_host(struct machine *m, int sreg, uint32_t off, unsigned size)
 {
     const struct segment *s = &m->cpu.seg[sreg];
     if (__builtin_expect(seg_span_ok(off, size, s->write_span), 1)) {
@@ -184,12 +189,12 @@ static inline uint8_t *mem_rmw_host(struct machine *m, int sreg, uint32_t off, u
     return NULL;
 }
 
-static inline uint8_t mem_read8(struct machine *m, int sreg, uint32_t off) { return (uint8_t)mem_read(m, sreg, off, 1); }
-static inline uint16_t mem_read16(struct machine *m, int sreg, uint32_t off) { return (uint16_t)mem_read(m, sreg, off, 2); }
-static inline uint32_t mem_read32(struct machine *m, int sreg, uint32_t off) { return mem_read(m, sreg, off, 4); }
-static inline void mem_write8(struct machine *m, int sreg, uint32_t off, uint8_t v) { mem_write(m, sreg, off, v, 1); }
-static inline void mem_write16(struct machine *m, int sreg, uint32_t off, uint16_t v) { mem_write(m, sreg, off, v, 2); }
-static inline void mem_write32(struct machine *m, int sreg, uint32_t off, uint32_t v) { mem_write(m, sreg, off, v, 4); }
+MEM_FAST uint8_t mem_read8(struct machine *m, int sreg, uint32_t off) { return (uint8_t)mem_read(m, sreg, off, 1); }
+MEM_FAST uint16_t mem_read16(struct machine *m, int sreg, uint32_t off) { return (uint16_t)mem_read(m, sreg, off, 2); }
+MEM_FAST uint32_t mem_read32(struct machine *m, int sreg, uint32_t off) { return mem_read(m, sreg, off, 4); }
+MEM_FAST void mem_write8(struct machine *m, int sreg, uint32_t off, uint8_t v) { mem_write(m, sreg, off, v, 1); }
+MEM_FAST void mem_write16(struct machine *m, int sreg, uint32_t off, uint16_t v) { mem_write(m, sreg, off, v, 2); }
+MEM_FAST void mem_write32(struct machine *m, int sreg, uint32_t off, uint32_t v) { mem_write(m, sreg, off, v, 4); }
 
 /* Check that a write of `size` bytes at sreg:off would succeed, without writing; used by
  * instructions that must not change anything when a later part of them faults. */

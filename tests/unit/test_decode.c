@@ -97,7 +97,9 @@ static void test_modrm16_forms(void **state)
                 struct insn i = dec(models[k], false, b, n);
                 assert_string_equal(mn(&i), "mov");
                 assert_int_equal(i.attr, A_MEM);
-                assert_ptr_equal(i.fn, op_mov_GvEv_m16);
+                /* one register or none: the base-form handler (cpu/ops.h, INST_EV_EA) */
+                bool one = direct || forms[rm].b == REG_NONE;
+                assert_ptr_equal(i.fn, one ? op_mov_GvEv_m16_b16 : op_mov_GvEv_m16);
                 assert_int_equal(i.reg, 2);
                 assert_int_equal(i.opcode, 0x8B);
                 assert_int_equal(i.scale, 0);
@@ -109,7 +111,10 @@ static void test_modrm16_forms(void **state)
                     assert_int_equal(i.seg, SEG_DS);
                     continue;
                 }
-                /* The two registers may come in either field: the address is their sum. */
+                /* The two registers may come in either field: the address is their sum.
+                 * A single one is always the base. */
+                if (one)
+                    assert_int_equal(i.index, REG_NONE);
                 bool same = i.base == forms[rm].a && i.index == forms[rm].b;
                 bool swapped = i.base == forms[rm].b && i.index == forms[rm].a;
                 if (!same && !swapped)
@@ -145,7 +150,7 @@ static void test_modrm32_forms(void **state)
             size_t n = 2 + (direct || mod == 2 ? 4 : mod == 1 ? 1 : 0);
             struct insn i = dec(CPU_P6, true, b, n);
             assert_int_equal(i.attr, A_MEM | A_OP32 | A_AD32);
-            assert_ptr_equal(i.fn, op_mov_GvEv_m32);
+            assert_ptr_equal(i.fn, op_mov_GvEv_m32_b32); /* no index: the base form */
             assert_int_equal(i.index, REG_NONE);
             if (direct) {
                 assert_int_equal(i.base, REG_NONE);
@@ -184,6 +189,8 @@ static void test_sib_forms(void **state)
             /* ESP and EBP as base select SS; an EBP index does not */
             bool ss = !no_base && (base == ESP || base == EBP);
             assert_int_equal(i.seg, ss ? SEG_SS : SEG_DS);
+            /* without an index, the base-form handler */
+            assert_ptr_equal(i.fn, index == 4 ? op_mov_GvEv_m32_b32 : op_mov_GvEv_m32);
         }
     }
 }
@@ -199,10 +206,11 @@ static void test_address_size_prefix(void **state)
     assert_int_equal(i.index, ECX);
     assert_int_equal(i.scale, 2);
     assert_ptr_equal(i.fn, op_mov_GvEv_m16);
-    /* 16-bit code, 67, [disp32] */
+    /* 16-bit code, 67, [disp32]: the base form picked by the address size, not the code */
     i = dec(CPU_386, false, BYTES(0x67, 0x8B, 0x15, 0x78, 0x56, 0x34, 0x12));
     assert_int_equal(i.disp, 0x12345678);
     assert_int_equal(i.base, REG_NONE);
+    assert_ptr_equal(i.fn, op_mov_GvEv_m16_b32);
     /* 32-bit code, 67: [bx+si] and [disp16] */
     i = dec(CPU_P6, true, BYTES(0x67, 0x8B, 0x10));
     assert_int_equal(i.attr, A_MEM | A_OP32);
@@ -210,6 +218,7 @@ static void test_address_size_prefix(void **state)
     i = dec(CPU_P6, true, BYTES(0x67, 0x8B, 0x16, 0x34, 0x12));
     assert_int_equal(i.disp, 0x1234);
     assert_int_equal(i.base, REG_NONE);
+    assert_ptr_equal(i.fn, op_mov_GvEv_m32_b16);
     /* 67 67 does not toggle back */
     i = dec(CPU_P6, false, BYTES(0x67, 0x67, 0x8B, 0x14, 0x88));
     assert_int_equal(i.attr, A_MEM | A_AD32);
@@ -310,21 +319,21 @@ static void test_rep_and_lock_prefixes(void **state)
     for (int model = 0; model < CPU_MODEL_COUNT; model++) {
         i = dec((enum cpu_model_id)model, false, BYTES(0xF0, 0x01, 0x07)); /* lock add [bx], ax */
         assert_int_equal(i.attr, A_LOCK | A_MEM);
-        assert_ptr_equal(i.fn, op_add_EvGv_m16);
+        assert_ptr_equal(i.fn, op_add_EvGv_m16_b16);
         i = dec((enum cpu_model_id)model, false, BYTES(0xF0, 0x87, 0x07)); /* lock xchg [bx], ax */
         assert_ptr_equal(i.fn, op_xchg_EvGv_m16);
         /* lock xor byte [bx], 1 */
         i = dec((enum cpu_model_id)model, false, BYTES(0xF0, 0x80, 0x37, 0x01));
-        assert_ptr_equal(i.fn, op_xor_EbIb_m);
+        assert_ptr_equal(i.fn, op_xor_EbIb_m_b16);
     }
     /* ...but #UD from the 386 on with a register destination or a non-lockable instruction */
     static const struct { uint8_t b[4]; size_t n; insn_fn fn286; } bad[] = {
         { { 0xF0, 0x01, 0xC0 }, 3, op_add_EvGv_r16 },      /* lock add ax, ax */
-        { { 0xF0, 0x8B, 0x07 }, 3, op_mov_GvEv_m16 },      /* lock mov ax, [bx] */
-        { { 0xF0, 0x39, 0x07 }, 3, op_cmp_EvGv_m16 },      /* lock cmp [bx], ax */
-        { { 0xF0, 0x03, 0x07 }, 3, op_add_GvEv_m16 },      /* lock add ax, [bx]: reg dest */
+        { { 0xF0, 0x8B, 0x07 }, 3, op_mov_GvEv_m16_b16 },  /* lock mov ax, [bx] */
+        { { 0xF0, 0x39, 0x07 }, 3, op_cmp_EvGv_m16_b16 },  /* lock cmp [bx], ax */
+        { { 0xF0, 0x03, 0x07 }, 3, op_add_GvEv_m16_b16 },  /* lock add ax, [bx]: reg dest */
         { { 0xF0, 0x90 }, 2, op_xchg_eAX_reg_16 },         /* lock nop */
-        { { 0xF0, 0xF6, 0x07, 0x01 }, 4, op_test_EbI_m },  /* lock test byte [bx], 1 */
+        { { 0xF0, 0xF6, 0x07, 0x01 }, 4, op_test_EbI_m_b16 }, /* lock test byte [bx], 1 */
     };
     for (size_t k = 0; k < sizeof bad / sizeof bad[0]; k++) {
         for (int model = CPU_386; model < CPU_MODEL_COUNT; model++) {
@@ -341,7 +350,7 @@ static void test_rep_and_lock_prefixes(void **state)
     /* F1 is a LOCK alias on the 8086 only; from the 386 on it is INT1 (ICEBP) */
     i = dec(CPU_8086, false, BYTES(0xF1, 0x01, 0x07));
     assert_int_equal(i.attr, A_LOCK | A_MEM);
-    assert_ptr_equal(i.fn, op_add_EvGv_m16);
+    assert_ptr_equal(i.fn, op_add_EvGv_m16_b16);
     i = dec(CPU_386, false, BYTES(0xF1));
     assert_string_equal(mn(&i), "int1");
     EXPECT_UD(CPU_286, false, 0xF1);
@@ -349,7 +358,7 @@ static void test_rep_and_lock_prefixes(void **state)
     i = dec(CPU_P6, false, BYTES(0xF0, 0x2E, 0x66, 0x67, 0x01, 0x00)); /* lock add [cs:eax], eax */
     assert_int_equal(i.attr, A_LOCK | A_SEGOVR | A_OP32 | A_AD32 | A_MEM);
     assert_int_equal(i.base, EAX);
-    assert_ptr_equal(i.fn, op_add_EvGv_m32);
+    assert_ptr_equal(i.fn, op_add_EvGv_m32_b32);
 }
 
 /* ---- Immediates ---- */
@@ -573,7 +582,7 @@ static void test_group_rows(void **state)
     /* C6/C7 and 8F take reg 0 only, except on the 8086 */
     EXPECT_UD(CPU_286, false, 0xC6, 0x0F, 0x12);
     i = dec(CPU_8086, false, BYTES(0xC6, 0x0F, 0x12));
-    assert_ptr_equal(i.fn, op_mov_EbIb_m);
+    assert_ptr_equal(i.fn, op_mov_EbIb_m_b16);
     EXPECT_UD(CPU_286, false, 0x8F, 0x0F);
     i = dec(CPU_8086, false, BYTES(0x8F, 0x0F));
     assert_ptr_equal(i.fn, op_pop_Ev_m16);
