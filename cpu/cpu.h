@@ -110,6 +110,9 @@ struct cpu {
     uint8_t dbg_data_write;    /* ... as data breakpoints on writes */
     uint8_t dbg_data_read;     /* ... as data breakpoints on reads */
     uint8_t dbg_hits;          /* data breakpoints hit by the current instruction */
+    uint8_t dbg_io;            /* ... as I/O breakpoints (R/W = 10 with CR4.DE) */
+    bool dbg_task_trap;        /* a task switch to a TSS with the T bit: #DB before the
+                                  new task's first instruction */
     struct fpu fpu;            /* the x87 (386 with 387, 486DX, P6): cpu/fpu/ */
 
     /* Execution bookkeeping. */
@@ -127,6 +130,9 @@ struct cpu {
     bool shutdown;             /* triple fault: the CPU stopped until reset */
     int exc_vector;            /* raised by cpu_raise(), delivered by the run loop */
     uint32_t exc_error;
+    bool exc_code_bp;          /* the raised #DB is an instruction breakpoint: no RF */
+    uint64_t rep_yield_icount; /* icount right after a REP instruction stopped between two
+                                  iterations: an event delivered then pushes RF = 1 */
     jmp_buf fault_jmp;         /* cpu_raise() long-jumps here */
 
     /* Kept by cpu_reset(), which clears everything above. */

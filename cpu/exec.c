@@ -43,6 +43,7 @@ static void deliver_raised(struct machine *m)
                         vector, c->seg[SEG_CS].selector, c->insn_eip);
             c->fault_depth = 0;
             c->shutdown = true;
+            c->eflags &= ~FLAG_RF; /* set for the pushes that never happened */
             cpu_signal(c, EV_HALT);
             return;
         }
@@ -63,14 +64,32 @@ static void deliver_raised(struct machine *m)
     }
     if (vector == EXC_DE && c->model->div_pushes_next_ip)
         c->eip = c->insn_next_eip; /* set by the 8086's divide handlers */
+    /* Every fault but an instruction breakpoint pushes RF = 1, so that the IRET back to the
+     * instruction does not stop at its breakpoint again (SDM vol. 3A, 17.3.1.1). The
+     * delivery clears RF again; a task gate saves it in the old TSS. */
+    if (c->exc_code_bp)
+        c->exc_code_bp = false;
+    else if (cpu_protected(c) && c->model->id >= CPU_386)
+        c->eflags |= FLAG_RF;
     cpu_interrupt(m, vector, error, false);
     c->fault_depth = 0;
+}
+
+/* An interrupt or a trap that comes between two iterations of a REP string instruction
+ * pushes RF = 1, so that the rest of it runs without stopping at an instruction breakpoint
+ * on it (SDM vol. 3A, 17.3.1.1); the delivery clears RF again. */
+static void rf_between_iterations(struct cpu *c)
+{
+    if (c->rep_yield_icount != 0 && c->rep_yield_icount == c->icount && cpu_protected(c) &&
+        c->model->id >= CPU_386)
+        c->eflags |= FLAG_RF;
 }
 
 /* Deliver an external event (NMI or INTR) between two instructions. */
 static void deliver_external(struct machine *m, int vector)
 {
     struct cpu *c = &m->cpu;
+    rf_between_iterations(c);
     c->insn_eip = c->eip;
     c->fault_depth = 1;
     c->fault_first = EXC_NMI; /* benign: a fault on the way is delivered as itself */
@@ -203,6 +222,18 @@ static void execute_single_stepped(struct machine *m)
 {
     struct cpu *c = &m->cpu;
     unsigned n;
+    if (c->dbg_task_trap) {
+        /* The T bit of the TSS just switched to: a #DB trap before the new task's first
+         * instruction (SDM vol. 3A, 17.3.1.5). */
+        c->dbg_task_trap = false;
+        c->insn_eip = c->eip;
+        c->dr[6] |= DR6_BT;
+        c->fault_depth = 1;
+        c->fault_first = EXC_DB;
+        cpu_interrupt(m, EXC_DB, NO_ERROR_CODE, false);
+        c->fault_depth = 0;
+        return;
+    }
     bool tf = (c->eflags & FLAG_TF) != 0;
     if (c->eflags & FLAG_RF) {
         c->eflags &= ~FLAG_RF;
@@ -212,6 +243,7 @@ static void execute_single_stepped(struct machine *m)
         if (hits) {
             c->insn_eip = eip;
             c->dr[6] |= hits;
+            c->exc_code_bp = true;
             cpu_raise(m, EXC_DB, NO_ERROR_CODE);
         }
     }
@@ -233,6 +265,7 @@ static void execute_single_stepped(struct machine *m)
     c->insn_eip = c->eip;
     c->dr[6] |= c->dbg_hits | (tf ? DR6_BS : 0);
     c->dbg_hits = 0;
+    rf_between_iterations(c);
     c->fault_depth = 1;
     c->fault_first = EXC_DB;
     cpu_interrupt(m, EXC_DB, NO_ERROR_CODE, false);
@@ -243,7 +276,8 @@ static void execute_single_stepped(struct machine *m)
  * covers, after which it clears). */
 static bool stepping(const struct cpu *c)
 {
-    return (c->eflags & (FLAG_TF | FLAG_RF)) || c->dbg_exec || c->dbg_data_write;
+    return (c->eflags & (FLAG_TF | FLAG_RF)) || c->dbg_exec || c->dbg_data_write || c->dbg_io ||
+           c->dbg_task_trap;
 }
 
 /* 16-bit code keeps IP within 64 KiB. Blocks never run past offset 0xFFFF, so the wrap

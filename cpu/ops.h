@@ -114,10 +114,18 @@ ALWAYS_INLINE uint8_t *rmw_host(struct machine *m, const struct insn *i, unsigne
 {
     return mem ? mem_rmw_host(m, i->seg, ea, w / 8) : NULL;
 }
+/* Without a host address the operand is checked as a write before it is read, as the CPU
+ * reads it with write intent: a page fault then says "write" and names the first page of
+ * a split operand that cannot be written, and the write that follows cannot fault, so the
+ * flags the instruction sets before it stay as they were when it faults. */
 ALWAYS_INLINE uint32_t rmw_read(struct machine *m, const struct insn *i, unsigned w, bool mem, uint32_t ea,
                                 const uint8_t *host)
 {
-    return host ? load_le(host, w / 8) : rm_read(m, i, w, mem, ea);
+    if (host)
+        return load_le(host, w / 8);
+    if (mem)
+        mem_check_write(m, i->seg, ea, w / 8);
+    return rm_read(m, i, w, mem, ea);
 }
 ALWAYS_INLINE void rmw_write(struct machine *m, const struct insn *i, unsigned w, bool mem, uint32_t ea,
                              uint8_t *host, uint32_t v)

@@ -44,7 +44,7 @@ ALWAYS_INLINE void alu_EG(struct machine *m, const struct insn *i, unsigned w, b
 {
     uint32_t ea = mem ? ea_of(m, i, form) : 0;
     uint8_t *host = op != ALU_CMP ? rmw_host(m, i, w, mem, ea) : NULL;
-    uint32_t a = rmw_read(m, i, w, mem, ea, host);
+    uint32_t a = op != ALU_CMP ? rmw_read(m, i, w, mem, ea, host) : rm_read(m, i, w, mem, ea);
     uint32_t r = alu(&m->cpu, op, a, reg_get(&m->cpu, i->reg, w), w);
     if (op != ALU_CMP)
         rmw_write(m, i, w, mem, ea, host, r);
@@ -69,7 +69,7 @@ ALWAYS_INLINE void alu_EI(struct machine *m, const struct insn *i, unsigned w, b
 {
     uint32_t ea = mem ? ea_of(m, i, form) : 0;
     uint8_t *host = op != ALU_CMP ? rmw_host(m, i, w, mem, ea) : NULL;
-    uint32_t a = rmw_read(m, i, w, mem, ea, host);
+    uint32_t a = op != ALU_CMP ? rmw_read(m, i, w, mem, ea, host) : rm_read(m, i, w, mem, ea);
     uint32_t r = alu(&m->cpu, op, a, i->imm & width_mask(w), w);
     if (op != ALU_CMP)
         rmw_write(m, i, w, mem, ea, host, r);

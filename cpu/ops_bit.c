@@ -19,13 +19,14 @@ ALWAYS_INLINE void bit_apply(struct machine *m, const struct insn *i, unsigned w
                 ea &= 0xFFFF;
         }
     }
-    uint32_t v = rm_read(m, i, w, mem, ea);
+    uint8_t *host = op != BIT_TEST ? rmw_host(m, i, w, mem, ea) : NULL;
+    uint32_t v = op != BIT_TEST ? rmw_read(m, i, w, mem, ea, host) : rm_read(m, i, w, mem, ea);
     uint32_t bit = 1u << (offset & (w - 1));
     lf_force_cf(&c->lf, (v & bit) != 0); /* ZF is kept; OF SF AF PF are undefined */
     if (op == BIT_TEST)
         return;
     v = op == BIT_SET ? v | bit : op == BIT_RESET ? v & ~bit : v ^ bit;
-    rm_write(m, i, w, mem, ea, v);
+    rmw_write(m, i, w, mem, ea, host, v);
 }
 ALWAYS_INLINE void bit_EG(struct machine *m, const struct insn *i, unsigned w, bool mem, int op)
 {

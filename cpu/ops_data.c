@@ -105,8 +105,9 @@ INST_MV(lgs_GvMp, load_far_pointer, SEG_GS)
 ALWAYS_INLINE void xchg_EG(struct machine *m, const struct insn *i, unsigned w, bool mem)
 {
     uint32_t ea = mem ? insn_ea(m, i) : 0;
-    uint32_t a = rm_read(m, i, w, mem, ea);
-    rm_write(m, i, w, mem, ea, reg_get(&m->cpu, i->reg, w));
+    uint8_t *host = rmw_host(m, i, w, mem, ea);
+    uint32_t a = rmw_read(m, i, w, mem, ea, host);
+    rmw_write(m, i, w, mem, ea, host, reg_get(&m->cpu, i->reg, w));
     reg_set(&m->cpu, i->reg, w, a);
 }
 INST_EB(xchg_EbGb, xchg_EG)

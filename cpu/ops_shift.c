@@ -100,10 +100,11 @@ ALWAYS_INLINE void shift_E(struct machine *m, const struct insn *i, unsigned w, 
 {
     count &= m->cpu.model->shift_count_mask;
     uint32_t ea = mem ? insn_ea(m, i) : 0;
-    uint32_t a = rm_read(m, i, w, mem, ea);
+    uint8_t *host = rmw_host(m, i, w, mem, ea);
+    uint32_t a = rmw_read(m, i, w, mem, ea, host);
     if (count == 0)
         return;
-    rm_write(m, i, w, mem, ea, shift(&m->cpu, op, a, count, w));
+    rmw_write(m, i, w, mem, ea, host, shift(&m->cpu, op, a, count, w));
 }
 ALWAYS_INLINE void shift_E1(struct machine *m, const struct insn *i, unsigned w, bool mem, int op)
 {
@@ -134,11 +135,12 @@ SHIFT_HANDLERS(sar, SH_SAR)
 ALWAYS_INLINE void setmo_E(struct machine *m, const struct insn *i, unsigned w, bool mem, bool use_cl)
 {
     uint32_t ea = mem ? insn_ea(m, i) : 0;
-    rm_read(m, i, w, mem, ea);
+    uint8_t *host = rmw_host(m, i, w, mem, ea);
+    rmw_read(m, i, w, mem, ea, host);
     if (use_cl && cpu_reg8(&m->cpu, 1) == 0)
         return;
     lf_logic(&m->cpu.lf, width_mask(w), w);
-    rm_write(m, i, w, mem, ea, width_mask(w));
+    rmw_write(m, i, w, mem, ea, host, width_mask(w));
 }
 INST_EB(setmo_Eb1, setmo_E, false)
 INST_EV(setmo_Ev1, setmo_E, false)
@@ -153,7 +155,8 @@ ALWAYS_INLINE void shxd(struct machine *m, const struct insn *i, unsigned w, boo
     struct cpu *c = &m->cpu;
     count &= 0x1F;
     uint32_t ea = mem ? insn_ea(m, i) : 0;
-    uint32_t a = rm_read(m, i, w, mem, ea);
+    uint8_t *host = rmw_host(m, i, w, mem, ea);
+    uint32_t a = rmw_read(m, i, w, mem, ea, host);
     if (count == 0)
         return;
     uint32_t b = reg_get(c, i->reg, w), r;
@@ -179,7 +182,7 @@ ALWAYS_INLINE void shxd(struct machine *m, const struct insn *i, unsigned w, boo
     else
         of = ((r >> (w - 1)) ^ (r >> (w - 2))) & 1;
     lf_set_explicit(&c->lf, r, w, cf, of, false);
-    rm_write(m, i, w, mem, ea, r);
+    rmw_write(m, i, w, mem, ea, host, r);
 }
 ALWAYS_INLINE void shld_Ib(struct machine *m, const struct insn *i, unsigned w, bool mem) { shxd(m, i, w, mem, true, i->imm); }
 ALWAYS_INLINE void shld_CL(struct machine *m, const struct insn *i, unsigned w, bool mem) { shxd(m, i, w, mem, true, cpu_reg8(&m->cpu, 1)); }

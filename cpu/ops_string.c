@@ -212,6 +212,9 @@ ALWAYS_INLINE void string_op(struct machine *m, const struct insn *i, unsigned w
             (c->events & (EV_IRQ | EV_STOP))) {
             /* The run loop retires this iteration: it counts the handler call as one. */
             c->eip = c->insn_eip; /* not finished: run again from the same instruction */
+            /* An interrupt or trap delivered before anything else retires is between two
+             * iterations: it pushes RF = 1 (cpu/exec.c). The run loop counts this call. */
+            c->rep_yield_icount = c->icount + 1;
             return;
         }
         cpu_retire(c, 1); /* the iteration just done; the next one goes on */

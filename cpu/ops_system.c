@@ -267,7 +267,10 @@ HANDLER(mov_Cd_Rd_r)
             cpu_raise(m, EXC_GP, 0);
         if ((v ^ c->cr[4]) & (CR4_PSE | CR4_PGE))
             tlb_flush(m);
+        bool de_changed = ((v ^ c->cr[4]) & CR4_DE) != 0;
         c->cr[4] = v;
+        if (de_changed)
+            dbg_update(m); /* DR7's R/W = 10 means I/O only with CR4.DE */
         break;
     }
 }

@@ -93,10 +93,17 @@ void task_switch(struct machine *m, uint16_t selector, struct descriptor *d, enu
     uint32_t new_base = desc_base(d), new_limit = desc_limit(d);
     if (new_limit < (new32 ? 0x67u : 0x2Bu))
         cpu_raise(m, EXC_TS, sel_error(selector) | ext);
+    /* The old TSS must hold the state about to be saved in it: up to GS (5Fh) in a 32-bit
+     * TSS, DS (29h) in a 16-bit one, or #TS with the old TSS's selector (as Bochs models
+     * the 386 and later). Not before the first LTR: glass86's TR is then no TSS at all. */
+    bool old_is_tss = (c->tr.attr & 0x15) == 0x01; /* system type 1, 3, 9 or B */
+    if (old_is_tss && c->tr.limit < (is_tss32(c->tr.attr & 0x1F) ? 0x5Fu : 0x29u))
+        cpu_raise(m, EXC_TS, sel_error(c->tr.selector) | ext);
 
     /* Read the whole new state before anything changes. */
     uint32_t eip, flags, cr3 = 0, regs[8];
     uint16_t sels[SEG_COUNT] = { 0 }, ldt;
+    bool trap = false;                 /* the T bit (32-bit TSS only) */
     if (new32) {
         cr3 = sys_read(m, new_base + 0x1C, 4);
         eip = sys_read(m, new_base + 0x20, 4);
@@ -106,6 +113,7 @@ void task_switch(struct machine *m, uint16_t selector, struct descriptor *d, enu
         for (int s = SEG_ES; s <= SEG_GS; s++)
             sels[s] = (uint16_t)sys_read(m, new_base + 0x48 + 4 * (uint32_t)s, 2);
         ldt = (uint16_t)sys_read(m, new_base + 0x60, 2);
+        trap = sys_read(m, new_base + 0x64, 2) & 1;
     } else {
         /* A 16-bit TSS has no EFLAGS high half, FS or GS: they become 0 and null (what
          * Bochs observed on the 386, 486 and Pentium). */
@@ -173,6 +181,10 @@ void task_switch(struct machine *m, uint16_t selector, struct descriptor *d, enu
     }
     if (c->eip > c->seg[SEG_CS].limit)
         cpu_raise(m, EXC_GP, 0);
+    if (trap) {
+        c->dbg_task_trap = true;
+        cpu_signal(c, EV_IRQ); /* the run loop takes the single-step path, which traps */
+    }
 }
 
 void task_push_error(struct machine *m, uint32_t error_code)

@@ -3,6 +3,7 @@
  * Real mode follows the SDM vol. 2 pseudo-code ("real-address mode" branches); V86 mode
  * vol. 3A chapter 20 (IOPL-sensitive instructions, the I/O permission bitmap of 18.5.2);
  * protected mode lives in cpu/far_pm.c. */
+#include "cpu/debug.h"
 #include "cpu/ops.h"
 #include "cpu/pmode.h"
 
@@ -162,14 +163,27 @@ static void check_io_permission(struct machine *m, uint16_t port, unsigned bytes
         cpu_raise(m, EXC_GP, 0);
 }
 
+/* An access to a port on the ISA bus holds the CPU for the bus cycle (see
+ * devices/iobus.h): the device answers, then the instruction waits out the cycle. */
 uint32_t port_in(struct machine *m, uint16_t port, unsigned bytes)
 {
     check_io_permission(m, port, bytes);
-    return io_read(m, port, bytes);
+    if (m->cpu.dbg_io)
+        dbg_io_access(m, port, bytes);
+    uint32_t v = io_read(m, port, bytes);
+    uint32_t wait = iobus_wait_ns(&m->io, port, bytes);
+    if (wait)
+        sched_stall(m, wait);
+    return v;
 }
 
 void port_out(struct machine *m, uint16_t port, uint32_t value, unsigned bytes)
 {
     check_io_permission(m, port, bytes);
+    if (m->cpu.dbg_io)
+        dbg_io_access(m, port, bytes);
     io_write(m, port, value, bytes);
+    uint32_t wait = iobus_wait_ns(&m->io, port, bytes);
+    if (wait)
+        sched_stall(m, wait);
 }

@@ -1,6 +1,8 @@
 /* Linear to physical translation, SDM vol. 3A chapter 4 (32-bit paging, 4.3), with the
  * page-fault error code of 4.7 and the A/D rules of 4.8. With CR0.PG clear, the identity
- * with the A20 gate and the address bus of the model applied. */
+ * with the A20 gate and the address bus of the model applied. A 4 MiB page (CR4.PSE, the
+ * P6 model) whose PDE has bits 21:13 set is a reserved-bit fault (RSVD): the models have
+ * no PSE-36, which would give those bits a meaning. */
 #include "machine/machine.h"
 #include "mmu/mem.h"
 #include "mmu/translate.h"
@@ -16,13 +18,16 @@
 #define CR0_PG 0x80000000u
 #define CR4_PSE 0x10u
 #define CR4_PGE 0x80u
+#define PDE_4M_RESERVED 0x003FE000u /* bits 21:13 */
+#define PF_RSVD 0x8u
 
 unsigned mmu_user_bit(const struct machine *m) { return m->cpu.cpl == 3 ? ACCESS_USER : 0; }
 
-static _Noreturn void page_fault(struct machine *m, uint32_t lin, unsigned kind, bool present)
+/* `cause`: 0 for a page not present, 1 (P) for a protection violation, P | RSVD for a
+ * reserved bit; the access adds W/R and U/S. */
+static _Noreturn void page_fault(struct machine *m, uint32_t lin, unsigned kind, uint32_t cause)
 {
-    uint32_t error = (present ? 1u : 0u) | ((kind & ACCESS_WRITE) ? 2u : 0u) |
-                     ((kind & ACCESS_USER) ? 4u : 0u);
+    uint32_t error = cause | ((kind & ACCESS_WRITE) ? 2u : 0u) | ((kind & ACCESS_USER) ? 4u : 0u);
     m->cpu.cr[2] = lin;
     cpu_raise(m, EXC_PF, error);
 }
@@ -43,10 +48,12 @@ struct translation mmu_walk(struct machine *m, uint32_t lin, unsigned kind)
     uint32_t pde_addr = (c->cr[3] & 0xFFFFF000u) | ((lin >> 20) & 0xFFC);
     uint32_t pde = pt_read(m, pde_addr);
     if (!(pde & PTE_P))
-        page_fault(m, lin, kind, false);
+        page_fault(m, lin, kind, 0);
     uint32_t pte_addr = 0, pte, flags;
     bool big = (pde & PTE_PS) && (c->cr[4] & CR4_PSE);
     if (big) {
+        if (pde & PDE_4M_RESERVED)
+            page_fault(m, lin, kind, 1 | PF_RSVD);
         pte = pde;
         flags = pde;
         t.phys = (pde & 0xFFC00000u) | (lin & 0x003FFFFFu);
@@ -54,7 +61,7 @@ struct translation mmu_walk(struct machine *m, uint32_t lin, unsigned kind)
         pte_addr = (pde & 0xFFFFF000u) | ((lin >> 10) & 0xFFC);
         pte = pt_read(m, pte_addr);
         if (!(pte & PTE_P))
-            page_fault(m, lin, kind, false);
+            page_fault(m, lin, kind, 0);
         flags = pde & pte; /* U and W must be granted at both levels */
         t.phys = (pte & 0xFFFFF000u) | (lin & 0xFFF);
     }
@@ -63,9 +70,9 @@ struct translation mmu_walk(struct machine *m, uint32_t lin, unsigned kind)
     bool wp = (c->cr[0] & CR0_WP) && c->model->id >= CPU_486;
     t.write_ok = user ? (flags & PTE_W) != 0 : ((flags & PTE_W) || !wp);
     if (user && !t.user_ok)
-        page_fault(m, lin, kind, true);
+        page_fault(m, lin, kind, 1);
     if (write && !t.write_ok)
-        page_fault(m, lin, kind, true);
+        page_fault(m, lin, kind, 1);
     /* The access is allowed: set A at each level, and D in the last one for a write. */
     if (!(pde & PTE_A) || (big && write && !(pde & PTE_D))) {
         pde |= PTE_A | ((big && write) ? PTE_D : 0);

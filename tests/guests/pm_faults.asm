@@ -30,6 +30,8 @@ guest_main:
     RUN test_de
     RUN test_single_step
     RUN test_debug_regs
+    RUN test_io_breakpoints
+    RUN test_rf
     RUN test_bp_of_br
     RUN test_ud
     RUN test_nm
@@ -175,12 +177,16 @@ h_step:
 ; h_dbg records EIP and DR6 of each #DB in TRACE / TRACE+0x40, clears DR6 and returns with
 ; RF set, so an instruction breakpoint lets its instruction run once.
 DR6_LOG equ TRACE + 0x40
+RF_LOG equ TRACE + 0x80             ; RF of the pushed EFLAGS image
 h_dbg:
     push eax
     push ebx
     mov ebx, [ss:V0]
     mov eax, [esp + 8]
     mov [ss:TRACE + ebx * 4], eax
+    mov eax, [esp + 16]
+    and eax, 0x10000
+    mov [ss:RF_LOG + ebx * 4], eax
     mov eax, dr6
     and eax, 0xE00F
     mov [ss:DR6_LOG + ebx * 4], eax
@@ -218,6 +224,7 @@ test_debug_regs:
     CHECK "instruction breakpoint: the instruction ran each time", edx, 2
     CHECK "instruction breakpoint: a fault at the instruction", dword [TRACE], .bp
     CHECK "instruction breakpoint: DR6.B0", dword [DR6_LOG], 1
+    CHECK "instruction breakpoint: RF clear in the pushed EFLAGS", dword [RF_LOG], 0
     ; Data breakpoint on writes to the dword at WATCH: a trap after the writing instruction.
     mov dword [V0], 0
     mov eax, WATCH
@@ -236,6 +243,7 @@ test_debug_regs:
     CHECK "data breakpoint on writes: hits", dword [V0], 2
     CHECK "data breakpoint: a trap after the write", dword [TRACE], .after_write
     CHECK "data breakpoint: DR6.B1", dword [DR6_LOG], 2
+    CHECK "data breakpoint: a trap after the instruction pushes RF clear", dword [RF_LOG], 0
     CHECK "data breakpoint: an overlapping word", dword [TRACE + 4], .after_word
     ; Read/write breakpoint, 2 bytes, hit by a read.
     mov dword [V0], 0
@@ -268,6 +276,7 @@ test_debug_regs:
     mov dr7, eax
     CHECK "REP STOSB: one trap", dword [V0], 1
     CHECK "REP STOSB: trapped at the REP, not finished", dword [TRACE], .rep
+    CHECK "REP STOSB: a trap between iterations pushes RF set", dword [RF_LOG], 0x10000
     CHECK "REP STOSB: then finished", ebx, 0
     ; General detect: MOV DRn with DR7.GD is a #DB fault, DR6.BD, GD cleared.
     mov dword [V0], 0
@@ -280,7 +289,81 @@ test_debug_regs:
     CHECK "general detect: GD cleared", eax, 0
     CHECK "general detect: a fault at the MOV", dword [TRACE], .gd
     CHECK "general detect: DR6.BD", dword [DR6_LOG], 0x2000
+    CHECK "general detect: a fault, RF set in the pushed EFLAGS", dword [RF_LOG], 0x10000
     SET_GATE EXC_DB, exc_stub_1, SEL_CODE0, T_INT32
+    ret
+
+; ---- I/O breakpoints: DR7 R/W = 10 with CR4.DE (the P6 model) ----
+; The debug console's port E9 reads back E9 and changes nothing, so it is the port watched.
+test_io_breakpoints:
+    NEED_FAMILY 6
+    SET_GATE EXC_DB, h_dbg, SEL_CODE0, T_INT32
+    xor eax, eax
+    mov dr6, eax
+    mov dword [V0], 0
+    mov eax, cr4
+    or eax, 8                       ; DE
+    mov cr4, eax
+    mov eax, 0xE9
+    mov dr0, eax
+    mov eax, 0x00020001             ; L0, R/W0 = I/O, LEN0 = 1
+    mov dr7, eax
+    in al, 0xE9
+.after_in:
+    mov edx, 0xE9
+    in al, dx
+.after_in_dx:
+    mov eax, 0xE8
+    mov dr0, eax
+    mov eax, 0x00060001             ; LEN0 = 2: ports E8-E9
+    mov dr7, eax
+    in al, 0xE9
+.after_len2:
+    mov eax, 0xEA
+    mov dr0, eax
+    mov eax, 0x00020001             ; port EA alone
+    mov dr7, eax
+    in al, 0xE9                     ; no hit
+    xor eax, eax
+    mov dr7, eax
+    mov eax, cr4
+    and eax, ~8
+    mov cr4, eax
+    CHECK "I/O breakpoint: hits", dword [V0], 3
+    CHECK "I/O breakpoint: a trap after IN imm8", dword [TRACE], .after_in
+    CHECK "I/O breakpoint: DR6.B0", dword [DR6_LOG], 1
+    CHECK "I/O breakpoint: a trap after IN DX", dword [TRACE + 4], .after_in_dx
+    CHECK "I/O breakpoint: LEN 2 covers the next port", dword [TRACE + 8], .after_len2
+    CHECK "I/O breakpoint: RF clear in the trap's EFLAGS", dword [RF_LOG], 0
+    SET_GATE EXC_DB, exc_stub_1, SEL_CODE0, T_INT32
+    ret
+
+; ---- RF in the EFLAGS image: set for faults, so that the IRET back does not stop at an
+; instruction breakpoint again; as it was for traps and software interrupts ----
+test_rf:
+    TRY "RF: #UD", EXC_UD, NOERR
+    ud2
+    ENDTRY
+    mov eax, [exc_eflags]
+    and eax, 0x10000
+    CHECK "RF: set in the EFLAGS image of a fault (#UD)", eax, 0x10000
+    TRY "RF: #GP", EXC_GP, 0
+    jmp 0:0                         ; a null code selector
+    ENDTRY
+    mov eax, [exc_eflags]
+    and eax, 0x10000
+    CHECK "RF: set in the EFLAGS image of a fault (#GP)", eax, 0x10000
+    TRY_AT "RF: INT3", EXC_BP, NOERR, .int3_next
+    int3
+.int3_next:
+    ENDTRY
+    mov eax, [exc_eflags]
+    and eax, 0x10000
+    CHECK "RF: clear in the EFLAGS image of INT3", eax, 0
+    pushfd
+    pop eax
+    and eax, 0x10000
+    CHECK "RF: clear in EFLAGS after the handler's IRET", eax, 0
     ret
 
 ; ---- #BP #OF #BR ----

@@ -29,6 +29,7 @@ G equ 0x100
 PF_P equ 1
 PF_W equ 2
 PF_U equ 4
+PF_RSVD equ 8
 
 %define PTE(lin) (PT1 + (((lin) - LIN) >> 10))
 ; MAP lin, phys, flags: set the PTE (no TLB flush).
@@ -414,6 +415,23 @@ test_pse:
     FLUSH_ALL
     RING3
     PF_TRY "4 MiB page: CPL 3 write to a read-only big page", PF_P | PF_W | PF_U, BIG_LIN + 0x200000, mov [BIG_LIN + 0x200000], eax
+    ; Bits 21:13 of a 4 MiB PDE are reserved without PSE-36 (none of the models has it): a
+    ; page fault with RSVD (error code bit 3) and P, whatever the access rights say.
+    mov dword [PD + 8], BIG_PHYS | (1 << 13) | PS | P | W | U
+    FLUSH_ALL
+    PF_TRY "4 MiB page: PDE bit 13 set is a reserved-bit fault (read)", PF_P | PF_RSVD, BIG_LIN + 0x1234, mov eax, [BIG_LIN + 0x1234]
+    mov dword [PD + 8], BIG_PHYS | (1 << 21) | PS | P | W | U
+    FLUSH_ALL
+    RING3
+    PF_TRY "4 MiB page: PDE bit 21 set, CPL 3 write", PF_P | PF_W | PF_U | PF_RSVD, BIG_LIN + 0x3FF000, mov [BIG_LIN + 0x3FF000], eax
+    mov dword [PD + 8], BIG_PHYS | (1 << 24) | PS | P | W | U  ; bit 24: a frame bit, no fault
+    FLUSH_ALL
+    mov dword [0xC00000 + 0x20], 0          ; frame BIG_PHYS, through PT3
+    NOFAULT "4 MiB page: bit 24 set is no fault"
+    mov dword [BIG_LIN + 0x20], 0x5A5A
+    ENDNOFAULT
+    CHECK "4 MiB page: bit 24 is a frame bit", dword [BIG_LIN + 0x20], 0x5A5A
+    CHECK "4 MiB page: ... of another frame", dword [0xC00000 + 0x20], 0
     mov dword [PD + 8], 0
     mov eax, cr4
     and eax, ~0x10

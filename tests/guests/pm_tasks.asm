@@ -28,7 +28,8 @@ T_GATEA equ SEL_GUEST + 0x38        ; task gate to T_A, DPL 3
 T_GATE0 equ SEL_GUEST + 0x40        ; task gate to T_A, DPL 0
 T_TSS0  equ SEL_GUEST + 0x48        ; TSS DPL 0 (for CPL 3 checks), base TSS_A
 T_DATANP equ SEL_GUEST + 0x50       ; data, not present
-T_BEYOND equ SEL_GUEST + 0x58
+T_SMALL equ SEL_GUEST + 0x58        ; 32-bit TSS with limit 5Eh: too small to save into
+T_BEYOND equ SEL_GUEST + 0x60
 
 guest_gdt:
     DESC TSS_A, 0x67, A_P | A_DPL3 | 0x09
@@ -42,6 +43,7 @@ guest_gdt:
     dw 0, T_A, 0x8500, 0                ; task gate DPL 0
     DESC TSS_A, 0x67, A_P | 0x09
     DESC 0, 0xFFFFF, A_G | A_D | A_DATA | A_RW | A_ACC
+    DESC TSS_D, 0x5E, A_P | 0x09
 guest_gdt_end:
 
 V equ guest_vars
@@ -86,6 +88,8 @@ guest_main:
     RUN test_invalid
     RUN test_fault_in_new_task
     RUN test_cr3
+    RUN test_trap_bit
+    RUN test_old_tss_limit
     clts
     ret
 
@@ -503,6 +507,65 @@ test_cr3:
     CHECK "CR3: task A sees its mapping (the TLB was flushed)", dword [A_LIN], 0x2222
     CHECK "CR3: back in the main task", ecx, PD_MAIN
     CHECK "CR3: the main mapping again", ebx, 0x1111
+    ret
+
+; ---- The T bit: a #DB trap in the new task before its first instruction (SDM vol. 3A,
+; 7.2.1 and 17.3.1.5), with DR6.BT ----
+T_EIP   equ V + 92
+T_DR6   equ V + 96
+T_TR    equ V + 100
+test_trap_bit:
+    SET_GATE EXC_DB, h_tbit, SEL_CODE0, T_INT32
+    xor eax, eax
+    mov dr6, eax
+    mov [T_EIP], eax
+    call init_tss_a
+    mov word [TSS_A + 0x64], 1      ; T
+    mov dword [MODE], 0
+    jmp T_A:0
+    CHECK "T bit: #DB at the new task's first instruction", dword [T_EIP], task_a
+    mov eax, [T_DR6]
+    and eax, 0x8000
+    CHECK "T bit: DR6.BT", eax, 0x8000
+    CHECK "T bit: the trap is taken in the new task", dword [T_TR], T_A
+    ; Without the T bit: no trap.
+    mov dword [T_EIP], 0
+    call init_tss_a
+    jmp T_A:0
+    CHECK "no T bit: no trap", dword [T_EIP], 0
+    SET_GATE EXC_DB, exc_stub_1, SEL_CODE0, T_INT32
+    ret
+
+h_tbit:
+    push eax
+    mov eax, [esp + 4]
+    mov [T_EIP], eax
+    mov eax, dr6
+    mov [T_DR6], eax
+    xor eax, eax
+    mov dr6, eax
+    str ax
+    mov [T_TR], eax
+    pop eax
+    iretd
+
+; ---- The old TSS must be large enough for the state saved into it ----
+test_old_tss_limit:
+    call init_tss_a
+    mov TYPE_OF(SEL_TSS), A_P | 0x09
+    mov ax, T_SMALL
+    ltr ax
+    TRY "a task switch out of a TSS with limit 5Eh: #TS with its selector", EXC_TS, T_SMALL
+    jmp T_A:0
+    ENDTRY
+    movzx eax, TYPE_OF(T_A)
+    CHECK "old TSS too small: the new task not made busy", eax, A_P | A_DPL3 | 0x09
+    xor eax, eax
+    str ax
+    CHECK "old TSS too small: TR unchanged", eax, T_SMALL
+    mov TYPE_OF(T_SMALL), A_P | 0x09
+    mov ax, SEL_TSS
+    ltr ax
     ret
 
     GUEST_END

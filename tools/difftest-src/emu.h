@@ -1,6 +1,7 @@
 /* The glass86 side of the difftest: one emulated machine per worker, put directly into
- * 32-bit flat protected mode at CPL 0 through the descriptor caches, running a sequence
- * from the same registers and memory as the native executor, up to a HLT after it. */
+ * 32-bit flat protected mode at CPL 0 (or CPL 3 with paging) through the descriptor caches,
+ * running a sequence from the same registers and memory as the native executor, up to a
+ * HLT (user mode: INT 30h) after it. */
 #ifndef DIFFTEST_EMU_H
 #define DIFFTEST_EMU_H
 
@@ -33,6 +34,8 @@ struct emu_result {
     uint32_t fault_eip;    /* EIP the exception frame holds */
     uint32_t eip;          /* EIP when the run loop returned */
     uint32_t insn_eip;     /* EIP of the last instruction started */
+    uint32_t cr2;          /* CR2 after an exception */
+    uint8_t fpu[DT_FPU_IMAGE]; /* x87 mode: glass86's FNSAVE image at the end */
     uint64_t unimplemented;/* #UD raised for opcodes glass86 does not implement yet */
     struct dt_regs regs;
     uint8_t scratch[DT_SCRATCH_SIZE];

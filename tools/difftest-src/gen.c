@@ -93,7 +93,11 @@ void gen_sequence(const struct gen_config *cfg, const struct gen_table *t, uint6
     g.cfg = cfg;
     rng_seed(&g.rng, cfg->seed, index);
     s->index = index;
+    s->fpu_on = 0;
+    memset(s->fpu, 0, sizeof s->fpu);
     init_state(&g, s);
+    if (cfg->mode == DT_MODE_X87)
+        gx_x87_init(&g, s);
     s->code_len = 0;
     s->unit_count = 0;
     unsigned units = (unsigned)rng_range(&g.rng, (int32_t)cfg->len_min, (int32_t)cfg->len_max);
@@ -105,23 +109,35 @@ void gen_sequence(const struct gen_config *cfg, const struct gen_table *t, uint6
          * again, from the state before the failed attempt. */
         for (;;) {
             row = pick_tmpl(&g, t);
-            bool df = g.df;
+            bool df = g.df, fault_used = g.fault_used;
             uint32_t esp = g.esp;
             g.pre.n = g.ins.n = g.post.n = 0;
             g.avoid = 0;
+            g.fcc_def = g.fcc_u = 0;
+            g.fcc_read = false;
             if (gx_emit_one(&g, &tmpl_table[row]))
                 break;
             g.df = df;
             g.esp = esp;
+            g.fault_used = fault_used;
         }
         if (g.fr & g.undef)
             definer(&g);
         g.undef = (uint16_t)((g.undef & ~(g.fw | g.fu)) | g.fu);
+        if (g.fcc_read && g.fcc_undef) {
+            /* FNSTSW would store condition codes the SDM leaves undefined: FXAM first
+             * defines all four and changes nothing else. */
+            put(&g.pre, 0xD9);
+            put(&g.pre, 0xE5);
+            g.fcc_undef = 0;
+        }
+        g.fcc_undef = (uint16_t)((g.fcc_undef & ~(g.fcc_def | g.fcc_u)) | g.fcc_u);
 
         struct dt_unit *u = &s->units[s->unit_count++];
         u->offset = (uint16_t)s->code_len;
         u->tmpl = row;
         u->undef = g.undef;
+        u->fcc_undef = g.fcc_undef;
         const struct bytes *parts[3] = {&g.pre, &g.ins, &g.post};
         for (unsigned k = 0; k < 3; k++) {
             memcpy(&s->code[s->code_len], parts[k]->b, parts[k]->n);
@@ -132,8 +148,11 @@ void gen_sequence(const struct gen_config *cfg, const struct gen_table *t, uint6
             fprintf(stderr, "difftest: generator bug: unit of %u bytes\n", u->len);
             abort();
         }
+        if (g.fault_used)
+            break; /* this unit may fault: nothing after it would run */
     }
     s->undef = g.undef;
+    s->fcc_undef = g.fcc_undef;
 }
 
 void gen_prefix(const struct dt_seq *s, unsigned units, struct dt_seq *out)
@@ -144,4 +163,5 @@ void gen_prefix(const struct dt_seq *s, unsigned units, struct dt_seq *out)
     out->unit_count = units;
     out->code_len = units ? s->units[units - 1].offset + s->units[units - 1].len : 0;
     out->undef = units ? s->units[units - 1].undef : 0;
+    out->fcc_undef = units ? s->units[units - 1].fcc_undef : 0;
 }

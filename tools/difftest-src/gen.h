@@ -20,6 +20,7 @@ struct dt_unit {
     uint16_t offset, len; /* its bytes in dt_seq.code */
     uint16_t tmpl;        /* its template row */
     uint16_t undef;       /* arithmetic flags undefined after it */
+    uint16_t fcc_undef;   /* x87 condition codes (C0-C3 in SW) undefined after it */
 };
 
 struct dt_seq {
@@ -30,6 +31,9 @@ struct dt_seq {
     uint32_t code_len;
     uint32_t unit_count;
     uint16_t undef;       /* arithmetic flags undefined at the end */
+    uint16_t fcc_undef;   /* x87 condition codes undefined at the end */
+    uint32_t fpu_on;      /* x87 mode: the x87 starts from `fpu` and is compared */
+    uint8_t fpu[DT_FPU_IMAGE];
     struct dt_unit units[DT_MAX_UNITS];
     uint8_t code[DT_MAX_UNITS * DT_UNIT_MAX_BYTES];
 };

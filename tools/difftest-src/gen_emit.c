@@ -285,6 +285,13 @@ static bool emit_string(struct gen *g, const struct tmpl *t)
         bool scratch = rng_chance(&g->rng, 3, 4);
         uint32_t lo = scratch ? DT_SCRATCH_BASE : DT_STACK_LO;
         uint32_t room = (scratch ? DT_SCRATCH_SIZE : DT_STACK_SIZE) - span;
+        if (g->cfg->mode == DT_MODE_USER && !g->fault_used && rng_chance(&g->rng, 1, 8)) {
+            /* Across the end of the read-only page: a REP instruction faults part way,
+             * with ESI, EDI and ECX where that iteration left them. */
+            g->fault_used = true;
+            lo = DT_NOMAP_PAGE - 64;
+            room = 128 - span;
+        }
         uint32_t start = lo + rng_below(&g->rng, room + 1);
         if (g->df)
             start += span - size;
@@ -714,6 +721,11 @@ bool gx_emit_one(struct gen *g, const struct tmpl *t)
         return emit_espadj(g);
     case K_ENTER:
         return emit_enter(g);
+    case K_X87_M:
+    case K_X87_R:
+    case K_X87_FIXED:
+    case K_X87_LDCW:
+        return gx_emit_x87(g, t);
     }
     return false;
 }

@@ -100,6 +100,17 @@ void gx_load_mem32(struct gen *g, unsigned r, uint32_t addr)
  * window. */
 uint32_t gx_pick_addr(struct gen *g, unsigned size)
 {
+    /* User mode: now and then (once per sequence) an address in the fault area: in the
+     * read-only page (reads work, writes fault), in the page nothing maps, or across the
+     * boundary between the two. */
+    if (g->cfg->mode == DT_MODE_USER && !g->fault_used && rng_chance(&g->rng, 1, 10)) {
+        g->fault_used = true;
+        switch (rng_below(&g->rng, 3)) {
+        case 0: return DT_RO_PAGE + rng_below(&g->rng, 4096 - size + 1);
+        case 1: return DT_NOMAP_PAGE + rng_below(&g->rng, 4096 - size + 1);
+        default: return DT_NOMAP_PAGE - size + 1 + rng_below(&g->rng, size - 1 + (size == 1));
+        }
+    }
     if (rng_chance(&g->rng, 4, 5))
         return DT_SCRATCH_BASE + rng_below(&g->rng, DT_SCRATCH_SIZE - size + 1);
     return DT_STACK_LO + rng_below(&g->rng, DT_STACK_SIZE - size + 1);

@@ -34,6 +34,11 @@ struct gen {
     unsigned opc_pos;   /* index of the opcode byte in ins (BSF fix-up) */
     uint8_t avoid;      /* registers set up for this unit: not free for addressing */
     uint16_t fr, fw, fu;/* flags the instruction reads, defines, leaves undefined */
+    uint16_t fcc_undef; /* x87 condition codes undefined now */
+    uint16_t fcc_def, fcc_u; /* the unit's x87 row: C bits it defines, leaves undefined */
+    bool fcc_read;      /* ... and whether it stores SW (FNSTSW) */
+    bool fault_used;    /* user mode: an operand was put in the fault area; the sequence
+                           ends after this unit, since nothing runs after a fault */
 };
 
 /* Append to one part of the unit; a unit never outgrows DT_UNIT_MAX_BYTES. */
@@ -102,6 +107,10 @@ bool gx_want_mem(struct gen *g, const struct tmpl *t);
 void gx_rm_operand(struct gen *g, unsigned regf, bool mem, unsigned size, bool ro,
                    unsigned memflags);
 void gx_put_imm(struct gen *g, unsigned size);
+
+/* gen_x87.c: the initial x87 state of a sequence, and the x87 rows' emitter. */
+void gx_x87_init(struct gen *g, struct dt_seq *s);
+bool gx_emit_x87(struct gen *g, const struct tmpl *t);
 
 /* gen_emit.c: emit template t as the current unit; false if it cannot go here (no room
  * on the stack), with nothing of the unit kept. */

@@ -62,6 +62,8 @@ static void on_fault(int sig, siginfo_t *si, void *ucv)
     fault_result.signo = (uint32_t)sig;
     fault_result.fault_eip = (uint32_t)g[REG_EIP];
     fault_result.fault_addr = (uint32_t)(uintptr_t)si->si_addr;
+    fault_result.trapno = (uint32_t)g[REG_TRAPNO];
+    fault_result.err = (uint32_t)g[REG_ERR];
     static const int order[8] = {REG_EAX, REG_ECX, REG_EDX, REG_EBX,
                                  REG_ESP, REG_EBP, REG_ESI, REG_EDI};
     for (int r = 0; r < 8; r++)
@@ -89,6 +91,14 @@ static void setup(void)
     map_fixed(DT_CTRL_BASE, PAGE, PROT_READ | PROT_WRITE);
     map_fixed(SCRATCH_MAP, SCRATCH_MAP_END - SCRATCH_MAP, PROT_READ | PROT_WRITE);
     map_fixed(STACK_MAP, STACK_MAP_END - STACK_MAP, PROT_READ | PROT_WRITE);
+    /* The paged mode's fault area: a read-only page with known bytes, and a page reserved
+     * without access, so that nothing else lands there. */
+    map_fixed(DT_RO_PAGE, PAGE, PROT_READ | PROT_WRITE);
+    for (uint32_t k = 0; k < PAGE; k++)
+        ((uint8_t *)(uintptr_t)DT_RO_PAGE)[k] = DT_RO_BYTE(k);
+    if (mprotect((void *)(uintptr_t)DT_RO_PAGE, PAGE, PROT_READ) != 0)
+        die("mprotect");
+    map_fixed(DT_NOMAP_PAGE, PAGE, PROT_NONE);
     memset((void *)(uintptr_t)SCRATCH_MAP, FILL, SCRATCH_MAP_END - SCRATCH_MAP);
     memset((void *)(uintptr_t)STACK_MAP, FILL, STACK_MAP_END - STACK_MAP);
 
@@ -150,6 +160,9 @@ static void run_case(const struct dt_case_hdr *c, const uint8_t *code, struct dt
     for (int r = 0; r < 8; r++)
         ctrl->in.gpr[r] = c->regs.gpr[r];
     ctrl->in.eflags = (c->regs.eflags & DT_FLAGS_INPUT) | DT_FLAGS_FIXED;
+    ctrl->fpu_on = c->fpu_on;
+    if (c->fpu_on)
+        memcpy((void *)ctrl->fpu_in, c->fpu, DT_FPU_IMAGE);
 
     memset(res, 0, sizeof *res);
     if (sigsetjmp(fault_env, 0) == 0) {
@@ -160,8 +173,12 @@ static void run_case(const struct dt_case_hdr *c, const uint8_t *code, struct dt
         for (int r = 0; r < 8; r++)
             res->regs.gpr[r] = ctrl->out.gpr[r];
         res->regs.eflags = ctrl->out.eflags;
+        res->fpu_on = c->fpu_on;
+        if (c->fpu_on)
+            memcpy(res->fpu, (const void *)ctrl->fpu_out, DT_FPU_IMAGE);
     } else {
         *res = fault_result;
+        __asm__ volatile("fninit"); /* whatever the snippet left in the x87 */
     }
     res->magic = DT_MAGIC_RESULT;
     memcpy(res->scratch, (void *)(uintptr_t)DT_SCRATCH_BASE, DT_SCRATCH_SIZE);

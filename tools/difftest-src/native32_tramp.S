@@ -19,6 +19,11 @@ dt_enter:
     pushl %esi
     pushl %edi
     movl %esp, CTRL(DT_CTRL_HOST_ESP)
+    /* The x87 state of an x87 sequence; the compare changes flags, so before EFLAGS. */
+    cmpl $0, CTRL(DT_CTRL_FPU_ON)
+    je 1f
+    frstor CTRL(DT_CTRL_FPU_IN)
+1:
     /* EFLAGS first, on our stack; MOV changes no flag, so everything after keeps them. */
     pushl IN(8)
     popfl
@@ -47,6 +52,10 @@ dt_exit:
     movl CTRL(DT_CTRL_HOST_ESP), %esp
     pushfl
     popl OUT(8)
+    cmpl $0, CTRL(DT_CTRL_FPU_ON)
+    je 1f
+    fnsave CTRL(DT_CTRL_FPU_OUT) /* also leaves the x87 initialized for the C code */
+1:
     cld /* the C ABI wants DF clear; it was saved above */
     popl %edi
     popl %esi

@@ -122,6 +122,8 @@ int native_send(struct native *n, const struct dt_seq *const *seqs, unsigned cou
         memset(&c, 0, sizeof c);
         c.regs = s->init;
         c.code_len = s->code_len;
+        c.fpu_on = s->fpu_on;
+        memcpy(c.fpu, s->fpu, DT_FPU_IMAGE);
         memcpy(c.scratch, s->scratch, DT_SCRATCH_SIZE);
         memcpy(c.stack, s->stack, DT_STACK_SIZE);
         memcpy(n->buf + at, &c, sizeof c);

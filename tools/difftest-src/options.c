@@ -16,15 +16,17 @@ static void usage(FILE *f)
 {
     fprintf(f,
             "usage: glass86-difftest [options]   (normally run as tools/difftest)\n"
-            "Runs random sequences of integer instructions on the host CPU and in glass86 and\n"
-            "compares registers, defined flags and memory.\n"
+            "Runs random sequences of integer (or x87) instructions on the host CPU and in\n"
+            "glass86 and compares registers, defined flags, memory, page faults (--mode user)\n"
+            "and the x87 state (--mode x87).\n"
             "  --count N           sequences to run (default 10000)\n"
             "  --seed S            random seed (default 1)\n"
             "  --start I           index of the first sequence (default 0), to re-run one\n"
             "  --length L | A-B    units (instructions with their setup) per sequence\n"
             "                      (default 1-16, at most %u)\n"
             "  --cpu 386|486|p6    glass86 CPU model and the instructions drawn (default p6)\n"
-            "  --mode flat32       execution mode (only flat32 so far)\n"
+            "  --mode MODE         flat32 (CPL 0, no paging; the default), user (CPL 3 with\n"
+            "                      paging and page faults) or x87 (x87 instructions)\n"
             "  --threads N         worker threads, each with its own native child\n"
             "                      (default: all cores)\n"
             "  --max-mismatches K  stop after K mismatches (default 10)\n"
@@ -230,9 +232,14 @@ int options_parse(int argc, char **argv, struct options *o)
             }
             break;
         case O_MODE:
-            if (strcmp(optarg, "flat32") != 0)
+            if (strcmp(optarg, "flat32") == 0)
+                o->mode = DT_MODE_FLAT32;
+            else if (strcmp(optarg, "user") == 0)
+                o->mode = DT_MODE_USER;
+            else if (strcmp(optarg, "x87") == 0)
+                o->mode = DT_MODE_X87;
+            else
                 goto bad;
-            o->mode = DT_MODE_FLAT32;
             break;
         case O_THREADS:
             if (!parse_u64(optarg, &v) || v < 1 || v > 256)
@@ -285,8 +292,9 @@ int options_parse(int argc, char **argv, struct options *o)
     if (optind != argc)
         goto bad_arg;
     /* The options that decide what the sequences are. */
-    snprintf(o->repro, sizeof o->repro, "--seed %" PRIu64 " --length %s --cpu %s%s%s", o->seed,
-             length_arg, o->cpu_name, filters, o->undocumented ? " --undocumented" : "");
+    snprintf(o->repro, sizeof o->repro, "--seed %" PRIu64 " --mode %s --length %s --cpu %s%s%s",
+             o->seed, dt_mode_name(o->mode), length_arg, o->cpu_name, filters,
+             o->undocumented ? " --undocumented" : "");
     return -1;
 bad:
     fprintf(stderr, "difftest: bad value '%s' for --%s\n", optarg, longopts[c - O_COUNT].name);

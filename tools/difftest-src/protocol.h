@@ -17,6 +17,12 @@
 #define DT_STACK_SIZE 256u
 #define DT_STACK_HI (DT_STACK_LO + DT_STACK_SIZE)
 #define DT_SYS_BASE 0x00800000u       /* glass86 only: GDT, IDT and exception stubs */
+/* The fault area of the paged user mode, the same on both sides: a user read-only page
+ * whose bytes are DT_RO_BYTE(offset), then a page nothing maps. Accesses there (and across
+ * the boundary between them) are the page faults the difftest compares. */
+#define DT_RO_PAGE 0x00500000u
+#define DT_NOMAP_PAGE 0x00501000u
+#define DT_RO_BYTE(k) ((uint8_t)((k) * 0x9Du + 0x3Bu + ((k) >> 8)))
 
 /* The reserved memory base register points at the middle of the scratch buffer, so that
  * every byte of it is reachable with a disp8. */
@@ -35,6 +41,9 @@
 #define DT_CTRL_HOST_ESP 72
 #define DT_CTRL_EXIT_ADDR 76
 #define DT_CTRL_ENTRY_ADDR 80
+#define DT_CTRL_FPU_ON 84
+#define DT_CTRL_FPU_IN 88
+#define DT_CTRL_FPU_OUT 196
 
 #ifndef __ASSEMBLER__
 #include <stddef.h>
@@ -56,8 +65,15 @@ struct dt_batch_hdr {
     uint32_t count;  /* 0 asks the executor to exit */
 };
 
+/* The x87 state both sides start from and report, in the 32-bit protected-mode FNSAVE
+ * layout (Intel SDM vol. 1, figure 8-9): CW, SW, TW, the pointers, then ST0-ST7 as
+ * 10-byte values. */
+#define DT_FPU_IMAGE 108
+
 struct dt_case_hdr {
     struct dt_regs regs;
+    uint32_t fpu_on;                  /* 1: load `fpu` first and save the x87 state after */
+    uint8_t fpu[DT_FPU_IMAGE];
     uint32_t code_len;
     uint8_t scratch[DT_SCRATCH_SIZE];
     uint8_t stack[DT_STACK_SIZE];
@@ -76,6 +92,9 @@ struct dt_result {
     uint32_t signo;
     uint32_t fault_eip;
     uint32_t fault_addr;
+    uint32_t trapno, err; /* a fault's REG_TRAPNO and REG_ERR (the page-fault error code) */
+    uint32_t fpu_on;
+    uint8_t fpu[DT_FPU_IMAGE]; /* the FNSAVE image after the snippet (fpu_on) */
     struct dt_regs regs; /* final state, or the state at the fault */
     uint8_t scratch[DT_SCRATCH_SIZE];
     uint8_t stack[DT_STACK_SIZE];
@@ -88,12 +107,18 @@ struct dt_ctrl {
     uint32_t host_esp;    /* 72: the executor's stack pointer during the snippet */
     uint32_t exit_addr;   /* 76: the snippet ends with `jmp [DT_CTRL_BASE + 76]` */
     uint32_t entry_addr;  /* 80: DT_CODE_BASE */
+    uint32_t fpu_on;      /* 84: FRSTOR fpu_in before the snippet, FNSAVE fpu_out after */
+    uint8_t fpu_in[DT_FPU_IMAGE];  /* 88 */
+    uint8_t fpu_out[DT_FPU_IMAGE]; /* 196 */
 };
 _Static_assert(sizeof(struct dt_regs) == 36, "dt_regs layout");
 _Static_assert(offsetof(struct dt_ctrl, out) == DT_CTRL_OUT, "dt_ctrl layout");
 _Static_assert(offsetof(struct dt_ctrl, host_esp) == DT_CTRL_HOST_ESP, "dt_ctrl layout");
 _Static_assert(offsetof(struct dt_ctrl, exit_addr) == DT_CTRL_EXIT_ADDR, "dt_ctrl layout");
 _Static_assert(offsetof(struct dt_ctrl, entry_addr) == DT_CTRL_ENTRY_ADDR, "dt_ctrl layout");
+_Static_assert(offsetof(struct dt_ctrl, fpu_on) == DT_CTRL_FPU_ON, "dt_ctrl layout");
+_Static_assert(offsetof(struct dt_ctrl, fpu_in) == DT_CTRL_FPU_IN, "dt_ctrl layout");
+_Static_assert(offsetof(struct dt_ctrl, fpu_out) == DT_CTRL_FPU_OUT, "dt_ctrl layout");
 
 #endif /* __ASSEMBLER__ */
 

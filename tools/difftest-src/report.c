@@ -4,7 +4,10 @@
 
 #include <capstone/capstone.h>
 #include <inttypes.h>
+#include <signal.h>
 #include <string.h>
+
+#include "cpu/cpu.h"
 
 #include "templates.h"
 
@@ -12,15 +15,144 @@ static const char *const reg_names[8] = {"EAX", "ECX", "EDX", "EBX", "ESP", "EBP
 
 static uint32_t eflags_mask(uint16_t undef) { return ~(uint32_t)undef; }
 
-bool cmp_match(const struct dt_result *host, const struct emu_result *emu, uint16_t undef)
+/* The parts of two FNSAVE images compared: CW, SW (TOP included), the tag word, and the
+ * eight registers, empty ones too (a pop leaves the value in the register). Not the
+ * instruction and operand pointers: the selectors differ between the two sides. */
+#define FPU_CW 0
+#define FPU_SW 4
+#define FPU_TW 8
+#define FPU_ST 28
+static uint16_t img16(const uint8_t *img, unsigned at) { return (uint16_t)(img[at] | img[at + 1] << 8); }
+
+static bool fpu_match(const uint8_t *a, const uint8_t *b, uint16_t fcc_undef)
 {
-    if (host->status != DT_OK || emu->status != EMU_OK || emu->unimplemented)
+    uint16_t swm = (uint16_t)~fcc_undef;
+    return img16(a, FPU_CW) == img16(b, FPU_CW) &&
+           (img16(a, FPU_SW) & swm) == (img16(b, FPU_SW) & swm) &&
+           img16(a, FPU_TW) == img16(b, FPU_TW) && memcmp(a + FPU_ST, b + FPU_ST, 80) == 0;
+}
+
+uint64_t fpu_ulp_distance(const uint8_t *a, const uint8_t *b)
+{
+    if (img16(a, FPU_CW) != img16(b, FPU_CW) || img16(a, FPU_TW) != img16(b, FPU_TW))
+        return UINT64_MAX;
+    uint64_t worst = 0;
+    for (unsigned st = 0; st < 8; st++) {
+        const uint8_t *x = a + FPU_ST + 10 * st, *y = b + FPU_ST + 10 * st;
+        if (memcmp(x, y, 10) == 0)
+            continue;
+        if (img16(x, 8) != img16(y, 8))
+            return UINT64_MAX;
+        uint64_t sx, sy;
+        memcpy(&sx, x, 8);
+        memcpy(&sy, y, 8);
+        uint64_t d = sx > sy ? sx - sy : sy - sx;
+        if (d > worst)
+            worst = d;
+    }
+    return worst;
+}
+
+static void print_st(FILE *f, const uint8_t *v)
+{
+    fprintf(f, "%04x:%02x%02x%02x%02x%02x%02x%02x%02x", img16(v, 8), v[7], v[6], v[5], v[4], v[3],
+            v[2], v[1], v[0]);
+}
+
+static void print_fpu_diff(FILE *f, const uint8_t *exp, const uint8_t *got, uint16_t fcc_undef)
+{
+    if (fcc_undef)
+        fprintf(f, "    (SW bits %04x are undefined at the end: not compared)\n", fcc_undef);
+    static const struct { const char *name; unsigned at; } words[] = {
+        {"CW", FPU_CW}, {"SW", FPU_SW}, {"TW", FPU_TW}};
+    for (unsigned k = 0; k < 3; k++)
+        if (img16(exp, words[k].at) != img16(got, words[k].at))
+            fprintf(f, "    x87 %s expected %04x  got %04x\n", words[k].name, img16(exp, words[k].at),
+                    img16(got, words[k].at));
+    for (unsigned st = 0; st < 8; st++) {
+        const uint8_t *a = exp + FPU_ST + 10 * st, *b = got + FPU_ST + 10 * st;
+        if (memcmp(a, b, 10) == 0)
+            continue;
+        fprintf(f, "    ST%u expected ", st);
+        print_st(f, a);
+        fprintf(f, "  got ");
+        print_st(f, b);
+        fprintf(f, "\n");
+    }
+}
+
+static void print_fpu_state(FILE *f, const char *indent, const uint8_t *img)
+{
+    fprintf(f, "%sx87 CW=%04x SW=%04x (TOP %u) TW=%04x\n", indent, img16(img, FPU_CW),
+            img16(img, FPU_SW), (img16(img, FPU_SW) >> 11) & 7, img16(img, FPU_TW));
+    for (unsigned st = 0; st < 8; st++) {
+        fprintf(f, "%s%sST%u=", indent, st % 4 ? " " : "", st);
+        print_st(f, img + FPU_ST + 10 * st);
+        if (st % 4 == 3)
+            fprintf(f, "\n");
+    }
+}
+
+bool host_fault_expected(const struct dt_result *host)
+{
+    return host->status == DT_FAULT && host->signo == SIGSEGV && host->trapno == EXC_PF &&
+           host->fault_addr >= DT_RO_PAGE && host->fault_addr < DT_NOMAP_PAGE + 4096;
+}
+
+/* The unit holding `eip`, or -1. */
+static int unit_of(const struct dt_seq *s, uint32_t eip)
+{
+    for (unsigned u = 0; u < s->unit_count; u++)
+        if (eip >= DT_CODE_BASE + s->units[u].offset &&
+            eip < DT_CODE_BASE + s->units[u].offset + s->units[u].len)
+            return (int)u;
+    return -1;
+}
+
+/* The flags undefined at the point the host faulted: those undefined before its unit (a
+ * CMP the unit may start with defines them, so this may leave out a few defined ones). */
+static uint16_t fault_undef(const struct dt_seq *s, uint32_t eip)
+{
+    int u = unit_of(s, eip);
+    if (u >= 0 && s->units[u].tmpl < tmpl_count) {
+        const struct tmpl *t = &tmpl_table[s->units[u].tmpl];
+        /* REP CMPS/SCAS interrupted part way: the SDM keeps ESI, EDI and ECX for the
+         * restart but says nothing of the flags, which the restart computes anew. Intel
+         * hosts show the flags from before the instruction, glass86 those of the last
+         * iteration done (as Bochs does): not compared. */
+        if (t->kind == K_STRING && (t->fw & FALL))
+            return FALL;
+    }
+    return u > 0 ? s->units[u - 1].undef : 0;
+}
+
+uint16_t cmp_undef(const struct dt_seq *s, const struct dt_result *host)
+{
+    return host_fault_expected(host) ? fault_undef(s, host->fault_eip) : s->undef;
+}
+
+bool cmp_match(const struct dt_seq *s, const struct dt_result *host, const struct emu_result *emu)
+{
+    if (emu->unimplemented)
         return false;
+    uint16_t undef = cmp_undef(s, host);
+    if (host_fault_expected(host)) {
+        /* A page fault: the same instruction, CR2 and error code (P, W/R, U/S, RSVD), and
+         * the state before the instruction. */
+        if (emu->status != EMU_EXCEPTION || emu->vector != EXC_PF ||
+            emu->fault_eip != host->fault_eip || emu->cr2 != host->fault_addr ||
+            (emu->error_code & DT_PF_ERR_MASK) != (host->err & DT_PF_ERR_MASK))
+            return false;
+    } else if (host->status != DT_OK || emu->status != EMU_OK) {
+        return false;
+    }
     for (int r = 0; r < 8; r++)
         if (host->regs.gpr[r] != emu->regs.gpr[r])
             return false;
     uint32_t fm = eflags_mask(undef);
     if ((host->regs.eflags & fm) != (emu->regs.eflags & fm))
+        return false;
+    if (s->fpu_on && !fpu_match(host->fpu, emu->fpu, s->fcc_undef))
         return false;
     return memcmp(host->scratch, emu->scratch, DT_SCRATCH_SIZE) == 0 &&
            memcmp(host->stack, emu->stack, DT_STACK_SIZE) == 0;
@@ -109,26 +241,20 @@ static csh open_cs(void)
 void report_sequence(FILE *f, const struct dt_seq *s)
 {
     csh cs = open_cs();
-    fprintf(f, "  code: %u units, %u bytes at %08x (then HLT)\n", s->unit_count, s->code_len,
+    fprintf(f, "  code: %u units, %u bytes at %08x (then the exit: HLT, INT 30h at CPL 3)\n",
+            s->unit_count, s->code_len,
             DT_CODE_BASE);
     for (unsigned u = 0; u < s->unit_count; u++)
         print_unit(f, cs, s, u);
     fprintf(f, "  initial state:\n");
     print_regs(f, "    ", &s->init);
+    if (s->fpu_on)
+        print_fpu_state(f, "    ", s->fpu);
     char fl[96];
     flag_names(fl, sizeof fl, s->undef);
     fprintf(f, "  flags undefined at the end (not compared): %s\n", s->undef ? fl : "none");
     if (cs)
         cs_close(&cs);
-}
-
-static int unit_of(const struct dt_seq *s, uint32_t eip)
-{
-    for (unsigned u = 0; u < s->unit_count; u++)
-        if (eip >= DT_CODE_BASE + s->units[u].offset &&
-            eip < DT_CODE_BASE + s->units[u].offset + s->units[u].len)
-            return (int)u;
-    return -1;
 }
 
 static void print_memdiff(FILE *f, const char *what, uint32_t base, const uint8_t *exp,
@@ -160,7 +286,10 @@ static void print_memdiff(FILE *f, const char *what, uint32_t base, const uint8_
 
 static void print_host_status(FILE *f, const struct dt_seq *s, const struct dt_result *host)
 {
-    if (host->status == DT_FAULT) {
+    if (host_fault_expected(host)) {
+        fprintf(f, "  the host took a page fault at %08x (unit #%d): address %08x, error code %04x\n",
+                host->fault_eip, unit_of(s, host->fault_eip), host->fault_addr, host->err);
+    } else if (host->status == DT_FAULT) {
         int u = unit_of(s, host->fault_eip);
         fprintf(f, "  the HOST faulted (a generator bug): signal %u at %08x (unit #%d), address %08x\n",
                 host->signo, host->fault_eip, u, host->fault_addr);
@@ -192,19 +321,22 @@ void report_mismatch(FILE *f, const struct report_ctx *ctx, const struct dt_seq 
                     unit_of(s, emu->fault_eip));
             if (emu->error_code != EMU_NO_ERROR_CODE)
                 fprintf(f, ", error code %04x", emu->error_code);
+            if (emu->vector == EXC_PF)
+                fprintf(f, ", CR2 %08x", emu->cr2);
         } else {
             fprintf(f, " (EIP %08x, last instruction at %08x, unit #%d)", emu->eip,
                     emu->insn_eip, unit_of(s, emu->insn_eip));
         }
         fprintf(f, "\n");
     }
-    if (host->status == DT_OK && emu->status == EMU_OK) {
+    bool both_faulted = host_fault_expected(host) && emu->status == EMU_EXCEPTION;
+    if ((host->status == DT_OK && emu->status == EMU_OK) || both_faulted) {
         fprintf(f, "  differences (expected = host, got = glass86):\n");
         for (int r = 0; r < 8; r++)
             if (host->regs.gpr[r] != emu->regs.gpr[r])
                 fprintf(f, "    %-6s expected %08" PRIx32 "  got %08" PRIx32 "\n", reg_names[r],
                         host->regs.gpr[r], emu->regs.gpr[r]);
-        uint32_t fm = eflags_mask(s->undef);
+        uint32_t fm = eflags_mask(cmp_undef(s, host));
         uint32_t fd = (host->regs.eflags ^ emu->regs.eflags) & fm;
         if (fd) {
             char a[96], b[96], d[96];
@@ -214,6 +346,8 @@ void report_mismatch(FILE *f, const struct report_ctx *ctx, const struct dt_seq 
             fprintf(f, "    EFLAGS expected %08" PRIx32 " [%s]  got %08" PRIx32 " [%s]  differ: %s\n",
                     host->regs.eflags, a, emu->regs.eflags, b, d);
         }
+        if (s->fpu_on)
+            print_fpu_diff(f, host->fpu, emu->fpu, s->fcc_undef);
         print_memdiff(f, "scratch", DT_SCRATCH_BASE, host->scratch, emu->scratch, DT_SCRATCH_SIZE);
         print_memdiff(f, "stack", DT_STACK_LO, host->stack, emu->stack, DT_STACK_SIZE);
     }

@@ -5,7 +5,7 @@
 #include "templates.h"
 
 #define R(name, kind, map, op, ext, sizes, model, stack, traits, fr, fw, fu, weight) \
-    {name, kind, map, op, ext, sizes, model, MODE_FLAT32, stack, traits, fr, fw, fu, weight}
+    {name, kind, map, op, ext, sizes, model, MODE_FLAT32 | MODE_USER, stack, traits, fr, fw, fu, weight, 0, 0}
 
 /* The eight classic ALU operations in all their forms: r/m,r  r,r/m  acc,imm  80/81 r/m,imm
  * 83 r/m,imm8  and 82 (an alias of 80 outside 64-bit mode). */
@@ -149,6 +149,89 @@ const struct tmpl tmpl_table[] = {
     R("lods", K_STRING, 0, 0xAC, -1, SZALL, CPU_386, 0, TR_WBIT | TR_REP | TR_SRC, 0, 0, 0, 2),
     R("scas", K_STRING, 0, 0xAE, -1, SZALL, CPU_386, 0, TR_WBIT | TR_REPCC | TR_DST, 0, FALL, 0, 3),
     R("xlat", K_XLAT, 0, 0xD7, -1, SZ8, CPU_386, 0, 0, 0, 0, 0, 1),
+
+    /* ---- x87 (mode x87): Intel SDM vol. 2, the F* pages, and vol. 1, table 8-x ---- */
+#define XM(name, op, digit, bytes, model, traits, weight) \
+    {name, K_X87_M, 0, op, digit, SZ32, model, MODE_X87, 0, traits, 0, 0, 0, weight, bytes, 0}
+#define XR(name, op, rm, model, traits, fr, fw, weight) \
+    {name, K_X87_R, 0, op, -1, SZ32, model, MODE_X87, 0, traits, fr, fw, 0, weight, 0, rm}
+#define XF(name, op, rm, model, traits, weight) \
+    {name, K_X87_FIXED, 0, op, -1, SZ32, model, MODE_X87, 0, traits, 0, 0, 0, weight, 0, rm}
+#define XARITH(name, iname, digit)                                                  \
+    XM(name, 0xD8, digit, 4, CPU_386, TR_X87_LOAD, 2),                              \
+    XM(name, 0xDC, digit, 8, CPU_386, TR_X87_LOAD, 2),                              \
+    XM(iname, 0xDA, digit, 4, CPU_386, TR_X87_LOAD | TR_X87_INT, 1),                \
+    XM(iname, 0xDE, digit, 2, CPU_386, TR_X87_LOAD | TR_X87_INT, 1),                \
+    XR(name, 0xD8, 0xC0 + 8 * (digit), CPU_386, 0, 0, 0, 3)
+    XARITH("fadd", "fiadd", 0), XARITH("fmul", "fimul", 1), XARITH("fcom", "ficom", 2),
+    XARITH("fcomp", "ficomp", 3), XARITH("fsub", "fisub", 4), XARITH("fsubr", "fisubr", 5),
+    XARITH("fdiv", "fidiv", 6), XARITH("fdivr", "fidivr", 7),
+    /* DC: op ST(i), ST(0), with SUB/SUBR and DIV/DIVR swapped in the encoding; DE: and pop. */
+    XR("fadd", 0xDC, 0xC0, CPU_386, 0, 0, 0, 2), XR("fmul", 0xDC, 0xC8, CPU_386, 0, 0, 0, 2),
+    XR("fsubr", 0xDC, 0xE0, CPU_386, 0, 0, 0, 2), XR("fsub", 0xDC, 0xE8, CPU_386, 0, 0, 0, 2),
+    XR("fdivr", 0xDC, 0xF0, CPU_386, 0, 0, 0, 2), XR("fdiv", 0xDC, 0xF8, CPU_386, 0, 0, 0, 2),
+    XR("faddp", 0xDE, 0xC0, CPU_386, 0, 0, 0, 2), XR("fmulp", 0xDE, 0xC8, CPU_386, 0, 0, 0, 2),
+    XR("fsubrp", 0xDE, 0xE0, CPU_386, 0, 0, 0, 2), XR("fsubp", 0xDE, 0xE8, CPU_386, 0, 0, 0, 2),
+    XR("fdivrp", 0xDE, 0xF0, CPU_386, 0, 0, 0, 2), XR("fdivp", 0xDE, 0xF8, CPU_386, 0, 0, 0, 2),
+    XF("fcompp", 0xDE, 0xD9, CPU_386, 0, 1),
+    XR("fucom", 0xDD, 0xE0, CPU_386, 0, 0, 0, 2), XR("fucomp", 0xDD, 0xE8, CPU_386, 0, 0, 0, 2),
+    XF("fucompp", 0xDA, 0xE9, CPU_386, 0, 1),
+    XR("fcomi", 0xDB, 0xF0, CPU_P6, 0, 0, FALL, 2), XR("fucomi", 0xDB, 0xE8, CPU_P6, 0, 0, FALL, 2),
+    XR("fcomip", 0xDF, 0xF0, CPU_P6, 0, 0, FALL, 2), XR("fucomip", 0xDF, 0xE8, CPU_P6, 0, 0, FALL, 2),
+    XR("fcmovb", 0xDA, 0xC0, CPU_P6, 0, FC, 0, 1), XR("fcmove", 0xDA, 0xC8, CPU_P6, 0, FZ, 0, 1),
+    XR("fcmovbe", 0xDA, 0xD0, CPU_P6, 0, FC | FZ, 0, 1), XR("fcmovu", 0xDA, 0xD8, CPU_P6, 0, FP, 0, 1),
+    XR("fcmovnb", 0xDB, 0xC0, CPU_P6, 0, FC, 0, 1), XR("fcmovne", 0xDB, 0xC8, CPU_P6, 0, FZ, 0, 1),
+    XR("fcmovnbe", 0xDB, 0xD0, CPU_P6, 0, FC | FZ, 0, 1), XR("fcmovnu", 0xDB, 0xD8, CPU_P6, 0, FP, 0, 1),
+
+    /* Loads and stores. */
+    XM("fld", 0xD9, 0, 4, CPU_386, TR_X87_LOAD, 4), XM("fld", 0xDD, 0, 8, CPU_386, TR_X87_LOAD, 4),
+    XM("fld", 0xDB, 5, 10, CPU_386, TR_X87_LOAD, 4),
+    XM("fild", 0xDF, 0, 2, CPU_386, TR_X87_LOAD | TR_X87_INT, 2),
+    XM("fild", 0xDB, 0, 4, CPU_386, TR_X87_LOAD | TR_X87_INT, 2),
+    XM("fild", 0xDF, 5, 8, CPU_386, TR_X87_LOAD | TR_X87_INT, 2),
+    XM("fst", 0xD9, 2, 4, CPU_386, 0, 2), XM("fst", 0xDD, 2, 8, CPU_386, 0, 2),
+    XM("fstp", 0xD9, 3, 4, CPU_386, 0, 2), XM("fstp", 0xDD, 3, 8, CPU_386, 0, 2),
+    XM("fstp", 0xDB, 7, 10, CPU_386, 0, 2),
+    XM("fist", 0xDF, 2, 2, CPU_386, 0, 1), XM("fist", 0xDB, 2, 4, CPU_386, 0, 1),
+    XM("fistp", 0xDF, 3, 2, CPU_386, 0, 1), XM("fistp", 0xDB, 3, 4, CPU_386, 0, 1),
+    XM("fistp", 0xDF, 7, 8, CPU_386, 0, 1),
+    XM("fbstp", 0xDF, 6, 10, CPU_386, 0, 1),
+    XM("fnstsw", 0xDD, 7, 2, CPU_386, 0, 1), XM("fnstcw", 0xD9, 7, 2, CPU_386, 0, 1),
+    XR("fld", 0xD9, 0xC0, CPU_386, 0, 0, 0, 3), XR("fxch", 0xD9, 0xC8, CPU_386, 0, 0, 0, 3),
+    XR("fst", 0xDD, 0xD0, CPU_386, 0, 0, 0, 2), XR("fstp", 0xDD, 0xD8, CPU_386, 0, 0, 0, 2),
+    XR("ffree", 0xDD, 0xC0, CPU_386, 0, 0, 0, 1),
+    XF("fld1", 0xD9, 0xE8, CPU_386, 0, 1), XF("fldl2t", 0xD9, 0xE9, CPU_386, 0, 1),
+    XF("fldl2e", 0xD9, 0xEA, CPU_386, 0, 1), XF("fldpi", 0xD9, 0xEB, CPU_386, 0, 1),
+    XF("fldlg2", 0xD9, 0xEC, CPU_386, 0, 1), XF("fldln2", 0xD9, 0xED, CPU_386, 0, 1),
+    XF("fldz", 0xD9, 0xEE, CPU_386, 0, 1),
+
+    /* One-operand arithmetic, control. */
+    XF("fchs", 0xD9, 0xE0, CPU_386, 0, 2), XF("fabs", 0xD9, 0xE1, CPU_386, 0, 2),
+    XF("ftst", 0xD9, 0xE4, CPU_386, 0, 2), XF("fxam", 0xD9, 0xE5, CPU_386, 0, 2),
+    XF("fxtract", 0xD9, 0xF4, CPU_386, 0, 2), XF("fprem1", 0xD9, 0xF5, CPU_386, 0, 2),
+    XF("fdecstp", 0xD9, 0xF6, CPU_386, 0, 1), XF("fincstp", 0xD9, 0xF7, CPU_386, 0, 1),
+    XF("fprem", 0xD9, 0xF8, CPU_386, 0, 2), XF("fsqrt", 0xD9, 0xFA, CPU_386, 0, 2),
+    XF("frndint", 0xD9, 0xFC, CPU_386, 0, 2), XF("fscale", 0xD9, 0xFD, CPU_386, 0, 2),
+    XF("fnop", 0xD9, 0xD0, CPU_386, 0, 1), XF("fnclex", 0xDB, 0xE2, CPU_386, 0, 1),
+    XF("fninit", 0xDB, 0xE3, CPU_386, 0, 1), XF("fnstsw", 0xDF, 0xE0, CPU_386, 0, 2),
+    {"fldcw", K_X87_LDCW, 0, 0xD9, 5, SZ32, CPU_386, MODE_X87, 0, 0, 0, 0, 0, 3, 2, 0},
+
+    /* Transcendentals: compared bit for bit, but a difference is counted apart. */
+    XF("f2xm1", 0xD9, 0xF0, CPU_386, TR_TRANSC, 1), XF("fyl2x", 0xD9, 0xF1, CPU_386, TR_TRANSC, 1),
+    XF("fptan", 0xD9, 0xF2, CPU_386, TR_TRANSC, 1), XF("fpatan", 0xD9, 0xF3, CPU_386, TR_TRANSC, 1),
+    XF("fyl2xp1", 0xD9, 0xF9, CPU_386, TR_TRANSC, 1), XF("fsincos", 0xD9, 0xFB, CPU_386, TR_TRANSC, 1),
+    XF("fsin", 0xD9, 0xFE, CPU_386, TR_TRANSC, 1), XF("fcos", 0xD9, 0xFF, CPU_386, TR_TRANSC, 1),
 };
 
 const unsigned tmpl_count = sizeof tmpl_table / sizeof tmpl_table[0];
+
+const char *dt_mode_name(enum dt_mode mode)
+{
+    switch (mode) {
+    case DT_MODE_FLAT32: return "flat32";
+    case DT_MODE_USER: return "user";
+    case DT_MODE_X87: return "x87";
+    case DT_MODE_COUNT: break;
+    }
+    return "?";
+}

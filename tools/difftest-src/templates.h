@@ -65,6 +65,11 @@ enum tmpl_kind {
     K_POPESP,    /* PUSH imm (an address in the stack window); POP ESP */
     K_ESPADJ,    /* ADD/SUB ESP, imm or LEA ESP, [ESP+disp], staying in the stack window */
     K_ENTER,     /* ENTER imm16, level; LEAVE */
+    /* x87 rows (mode x87): `op` is the escape byte D8-DF. */
+    K_X87_M,     /* memory operand of `mbytes` bytes, ModRM.reg = ext */
+    K_X87_R,     /* register form: ModRM `modrm` + i for a random ST(i) */
+    K_X87_FIXED, /* the two bytes op, modrm */
+    K_X87_LDCW,  /* a control word stored, then FLDCW: rounding and precision change */
 };
 
 /* Row traits. */
@@ -83,13 +88,23 @@ enum tmpl_kind {
 #define TR_SRC 0x1000u     /* string op reading DS:ESI */
 #define TR_DST 0x2000u     /* string op using ES:EDI */
 #define TR_UNDOC 0x8000u   /* undocumented alias: drawn only with --undocumented */
+/* x87 rows reuse bits that only integer string rows have. */
+#define TR_X87_LOAD 0x0400u  /* reads its memory operand: a special value is often put there */
+#define TR_X87_INT 0x0800u   /* ... as an integer (else as a real) */
+#define TR_TRANSC 0x1000u    /* transcendental: the last bit may differ between chips */
 
 /* Operating modes the difftest can run in; rows say which ones they belong to. */
 enum dt_mode {
     DT_MODE_FLAT32, /* CPL 0, 32-bit flat protected mode, no paging */
+    DT_MODE_USER,   /* CPL 3 with paging, and page faults in the fault area (protocol.h) */
+    DT_MODE_X87,    /* CPL 0 flat, x87 instructions (the x87 rows of templates.c) */
     DT_MODE_COUNT,
 };
 #define MODE_FLAT32 (1u << DT_MODE_FLAT32)
+#define MODE_USER (1u << DT_MODE_USER)
+#define MODE_X87 (1u << DT_MODE_X87)
+
+const char *dt_mode_name(enum dt_mode mode);
 
 struct tmpl {
     const char *name;   /* mnemonic as --only/--skip and the statistics see it */
@@ -104,6 +119,8 @@ struct tmpl {
     uint16_t traits;    /* TR_* */
     uint16_t fr, fw, fu;/* flags read, written (defined after), left undefined */
     uint16_t weight;    /* relative frequency */
+    uint8_t mbytes;     /* x87 rows: memory operand bytes (K_X87_M) */
+    uint8_t modrm;      /* x87 rows: the ModRM byte, or its base for K_X87_R */
 };
 
 extern const struct tmpl tmpl_table[];
