@@ -33,8 +33,8 @@ struct fpu {
     uint16_t cw;         /* control word */
     uint16_t sw;         /* status word, TOP included */
     uint8_t empty;       /* bit n: Rn is empty (the other tag values follow from contents) */
-    bool ferr;           /* FERR# is asserted (CR0.NE = 0 error reporting) */
-    bool ignne;          /* the IGNNE# input is asserted */
+    bool ferr;           /* the FERR# output is asserted (CR0.NE = 0 error reporting) */
+    bool ignne;          /* the IGNNE# input is asserted (by the board, fpu_set_ignne()) */
     uint16_t fop;        /* last non-control instruction: opcode bits 10..0 */
     uint16_t fcs, fds;   /* ... its CS selector and its memory operand's selector */
     uint32_t fip, fdp;   /* ... its offset and its memory operand's offset */
@@ -51,10 +51,21 @@ uint16_t fpu_tag_word(const struct fpu *f);
 /* Load a tag word: only "empty" matters, as on every x87 since the 387. */
 void fpu_set_tag_word(struct fpu *f, uint16_t tw);
 
-/* FERR#: the platform (IRQ 13 through the PIC on a PC) is told whenever the FPU raises or
- * drops FERR#; IGNNE# comes back from the chipset (a write to port F0h). Both matter only
- * with CR0.NE = 0. */
-void fpu_ferr_asserted(struct machine *m);
+/* FERR# and IGNNE#, the MS-DOS compatibility error reporting of CR0.NE = 0 (SDM vol. 1,
+ * D.2). A board that wires FERR# (the PC: IRQ 13 through the PIC, IGNNE# from a write to
+ * port F0h, devices/fpu_irq13.c) sets m->ferr_changed, which hears every change of FERR#,
+ * and drives IGNNE# with fpu_set_ignne(). On a board that leaves FERR# unconnected IGNNE#
+ * counts as tied asserted: pending errors are ignored and nothing ever freezes.
+ *
+ * The model, per chip. 386 + 387: the 387's ERROR# (FERR# here) goes up at the end of the
+ * instruction that raised the unmasked exception. 486 and P6: "deferred" reporting, FERR#
+ * goes up when the next waiting instruction (or WAIT) freezes. In every case a waiting
+ * instruction that meets a pending error with IGNNE# deasserted freezes: it does not run,
+ * and the CPU waits, as in HLT, for an interrupt, which returns to it (on a PC, IRQ 13,
+ * whose handler writes port F0h or clears the error). On the 486 a no-wait instruction
+ * (FNINIT FNCLEX FNSTSW FNSTCW FNSTENV FNSAVE, FNENI FNDISI FNSETPM) that meets a pending
+ * error pulses FERR# (D.2.1.3), which the PC's latch turns into IRQ 13; glass86 takes
+ * that interrupt after the no-wait instruction, never inside it; the P6 does not pulse. */
 void fpu_set_ignne(struct machine *m, bool asserted);
 
 #endif

@@ -40,6 +40,7 @@ struct f80 fpu_read_operand(struct machine *m, const struct insn *i, unsigned ki
 /* Control (fpu_control.c). */
 void fpu_fldcw(struct machine *m, uint16_t cw);
 void fpu_fnclex(struct machine *m);
+void fpu_fninit(struct machine *m);
 void fpu_ffree(struct machine *m, unsigned sti, bool pop);
 void fpu_incdec_top(struct machine *m, int delta);
 

@@ -9,14 +9,10 @@
 static void update_error_summary(struct machine *m)
 {
     struct fpu *f = fpu_of(m);
-    if (f->sw & ~f->cw & 0x3F) {
-        f->sw |= FSW_ES | FSW_B;
-        if (!(m->cpu.cr[0] & CR0_NE_BIT) && !f->ferr)
-            fpu_ferr_asserted(m);
-    } else {
-        f->sw &= ~(FSW_ES | FSW_B);
-        f->ferr = false;
-    }
+    if (f->sw & ~f->cw & 0x3F)
+        fpu_error_raised(m);
+    else
+        fpu_error_cleared(m);
 }
 
 void fpu_fldcw(struct machine *m, uint16_t cw)
@@ -29,8 +25,14 @@ void fpu_fldcw(struct machine *m, uint16_t cw)
 void fpu_fnclex(struct machine *m)
 {
     struct fpu *f = fpu_of(m);
-    f->sw &= (uint16_t)~(0xFFu | FSW_B);
-    f->ferr = false;
+    f->sw &= (uint16_t)~0x7Fu;
+    fpu_error_cleared(m);
+}
+
+void fpu_fninit(struct machine *m)
+{
+    fpu_init(fpu_of(m));
+    fpu_set_ferr(m, false);
 }
 
 void fpu_ffree(struct machine *m, unsigned sti, bool pop)
@@ -133,7 +135,6 @@ static unsigned load_env_image(struct machine *m, const struct insn *i, const ui
         f->fds = (uint16_t)w[6];
     }
     /* ES follows the loaded flags and masks, whatever the image said. */
-    f->sw &= ~(FSW_ES | FSW_B);
     update_error_summary(m);
     return 7 * size;
 }
@@ -155,7 +156,7 @@ void fpu_fstenv(struct machine *m, const struct insn *i, bool save_regs)
     }
     fpu_write_mem(m, i, insn_ea(m, i), b, n);
     if (save_regs) {
-        fpu_init(f); /* FNSAVE ends with an FNINIT */
+        fpu_fninit(m); /* FNSAVE ends with an FNINIT */
     } else {
         f->cw |= 0x3F; /* FNSTENV masks every exception afterwards */
     }

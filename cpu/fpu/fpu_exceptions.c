@@ -13,7 +13,6 @@ void fpu_init(struct fpu *f)
     f->fop = 0;
     f->fcs = f->fds = 0;
     f->fip = f->fdp = 0;
-    f->ferr = false;
 }
 
 void fpu_reset(struct fpu *f, enum cpu_model_id model)
@@ -21,7 +20,7 @@ void fpu_reset(struct fpu *f, enum cpu_model_id model)
     for (int k = 0; k < 8; k++)
         f->reg[k] = f80_zero(false);
     fpu_init(f);
-    f->ignne = false;
+    f->ferr = false;
     if (model >= CPU_P6) { /* table 9-1: CW 0040H, TW 5555H (every register +0.0) */
         f->cw = 0x0040;
         f->empty = 0;
@@ -52,18 +51,68 @@ void fpu_set_tag_word(struct fpu *f, uint16_t tw)
             f->empty |= (uint8_t)(1u << p);
 }
 
-/* The platform hooks. Nothing is wired to them yet: the PC platform connects FERR# to
- * IRQ 13 of the slave PIC and port F0h to IGNNE#. */
-void fpu_ferr_asserted(struct machine *m) { m->cpu.fpu.ferr = true; }
+/* FERR# and IGNNE# (fpu.h has the model). */
+void fpu_set_ferr(struct machine *m, bool asserted)
+{
+    struct fpu *f = fpu_of(m);
+    if (f->ferr == asserted)
+        return;
+    f->ferr = asserted;
+    if (m->ferr_changed)
+        m->ferr_changed(m->ferr_opaque, asserted);
+}
+
 void fpu_set_ignne(struct machine *m, bool asserted) { m->cpu.fpu.ignne = asserted; }
 
-/* ES and B go up together; without CR0.NE the error leaves the chip on FERR#. */
-static void signal_error(struct machine *m)
+static bool ignne_asserted(const struct machine *m)
+{
+    return !m->ferr_changed || m->cpu.fpu.ignne;
+}
+
+/* ES went up: the 387 raises its ERROR# output at once; the 486 and P6 wait for the next
+ * waiting instruction (fpu_error_check). CR0.NE cannot be set on the 386. */
+void fpu_error_raised(struct machine *m)
 {
     struct fpu *f = fpu_of(m);
     f->sw |= FSW_ES | FSW_B;
-    if (!(m->cpu.cr[0] & CR0_NE_BIT) && !f->ferr)
-        fpu_ferr_asserted(m);
+    if (model_is(m, CPU_386))
+        fpu_set_ferr(m, true);
+}
+
+/* ES went down (FNCLEX, FNINIT, a new control word or environment): FERR# follows. */
+void fpu_error_cleared(struct machine *m)
+{
+    struct fpu *f = fpu_of(m);
+    f->sw &= (uint16_t)~(FSW_ES | FSW_B);
+    fpu_set_ferr(m, false);
+}
+
+/* A pending unmasked exception met by an instruction: #MF with CR0.NE = 1 (waiting
+ * instructions only); with NE = 0 a waiting instruction freezes unless IGNNE# is
+ * asserted, and a no-wait one pulses FERR# on the 486. Returns false when the instruction
+ * must not run now: EIP is back on it and the CPU waits for an interrupt. */
+bool fpu_error_check(struct machine *m, bool waiting)
+{
+    struct cpu *c = &m->cpu;
+    struct fpu *f = &c->fpu;
+    if (!(f->sw & FSW_ES))
+        return true;
+    if (waiting && (c->cr[0] & CR0_NE_BIT))
+        cpu_raise(m, EXC_MF, NO_ERROR_CODE);
+    if ((c->cr[0] & CR0_NE_BIT) || ignne_asserted(m))
+        return true;
+    if (!waiting) {
+        if (model_is(m, CPU_486) && !f->ferr) {
+            fpu_set_ferr(m, true);
+            fpu_set_ferr(m, false);
+        }
+        return true;
+    }
+    fpu_set_ferr(m, true);
+    c->eip = c->insn_eip;
+    c->halted = true;
+    cpu_signal(c, EV_HALT);
+    return false;
 }
 
 bool fpu_commit(struct machine *m, const struct f80_env *e)
@@ -74,7 +123,7 @@ bool fpu_commit(struct machine *m, const struct f80_env *e)
     if (e->c1)
         f->sw |= FSW_C1;
     if (unmasked)
-        signal_error(m);
+        fpu_error_raised(m);
     return !(unmasked & (F80_IE | F80_DE | F80_ZE));
 }
 
@@ -86,7 +135,7 @@ bool fpu_stack_fault(struct machine *m, bool overflow)
         f->sw |= FSW_C1;
     if (f->cw & F80_IE)
         return true;
-    signal_error(m);
+    fpu_error_raised(m);
     return false;
 }
 
@@ -113,20 +162,14 @@ static uint8_t current_modrm(struct machine *m, const struct insn *i)
     return (uint8_t)(i->reg << 3);
 }
 
-void fpu_begin(struct machine *m, const struct insn *i, unsigned how)
+bool fpu_begin(struct machine *m, const struct insn *i, unsigned how)
 {
     struct cpu *c = &m->cpu;
     struct fpu *f = &c->fpu;
     if (c->cr[0] & (CR0_EM_BIT | CR0_TS_BIT))
         cpu_raise(m, EXC_NM, NO_ERROR_CODE);
-    if ((how & FPU_WAIT) && (f->sw & FSW_ES)) {
-        if (c->cr[0] & CR0_NE_BIT)
-            cpu_raise(m, EXC_MF, NO_ERROR_CODE);
-        /* CR0.NE = 0 (always on the 386): the error went out on FERR# when it happened.
-         * A real chip now freezes until IGNNE# is asserted or the IRQ 13 handler runs;
-         * until the platform delivers IRQ 13, glass86 goes on as if IGNNE# were
-         * asserted, which is what DOS-era handlers make happen anyway. */
-    }
+    if (!fpu_error_check(m, (how & FPU_WAIT) != 0))
+        return false;
     if (how & FPU_RECORD) {
         f->fip = c->insn_eip;
         f->fcs = c->seg[SEG_CS].selector;
@@ -136,6 +179,7 @@ void fpu_begin(struct machine *m, const struct insn *i, unsigned how)
             f->fds = c->seg[i->seg].selector;
         }
     }
+    return true;
 }
 
 void fpu_read_mem(struct machine *m, const struct insn *i, uint32_t off, void *dst, unsigned n)

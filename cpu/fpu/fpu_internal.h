@@ -52,7 +52,18 @@ enum {
     FPU_RECORD = 2,       /* a non-control instruction: FIP/FCS/FOP (and FDP/FDS) recorded */
     FPU_ARITH = FPU_WAIT | FPU_RECORD,
 };
-void fpu_begin(struct machine *m, const struct insn *i, unsigned how);
+/* #NM, then a pending error (fpu_error_check); false: the instruction froze, return. */
+bool fpu_begin(struct machine *m, const struct insn *i, unsigned how);
+#define FPU_BEGIN(m, i, how) \
+    do { \
+        if (!fpu_begin(m, i, how)) \
+            return; \
+    } while (0)
+/* FERR# and the error summary (fpu_exceptions.c; the model is described in fpu.h). */
+void fpu_set_ferr(struct machine *m, bool asserted);
+void fpu_error_raised(struct machine *m);
+void fpu_error_cleared(struct machine *m);
+bool fpu_error_check(struct machine *m, bool waiting);
 
 /* An environment for one operation from the control word. */
 static inline struct f80_env fpu_env(const struct fpu *f)

@@ -121,10 +121,16 @@ void fpu_fst_mem(struct machine *m, const struct insn *i, unsigned kind, bool po
         return;
     }
     to_memory(&e, st_get(f, 0), kind, b);
-    /* Unmasked invalid, denormal, overflow and underflow leave memory unchanged. */
+    /* Unmasked invalid, denormal, overflow and underflow leave memory unchanged; with
+     * unmasked overflow or underflow the inexact result is not reported and C1 is
+     * cleared (SDM vol. 1, 8.5.6). */
     bool store = !(e.flags & ~f->cw & (F80_IE | F80_DE | F80_OE | F80_UE));
-    if (store)
+    if (store) {
         fpu_write_mem(m, i, ea, b, mem_size[kind]);
+    } else if (e.flags & ~f->cw & (F80_OE | F80_UE)) {
+        e.flags &= ~F80_PE;
+        e.c1 = false;
+    }
     fpu_commit(m, &e);
     if (store && pop)
         fpu_pop(f);

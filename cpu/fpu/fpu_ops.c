@@ -10,7 +10,7 @@
 /* The eight basic operations with a memory operand of the given kind. */
 static void arith_m(struct machine *m, const struct insn *i, unsigned kind)
 {
-    fpu_begin(m, i, FPU_ARITH);
+    FPU_BEGIN(m, i, FPU_ARITH);
     struct f80_env e = fpu_env(fpu_of(m));
     struct f80 src = fpu_read_operand(m, i, kind, &e);
     fpu_arith_mem(m, i->reg, src, &e);
@@ -19,7 +19,7 @@ static void arith_m(struct machine *m, const struct insn *i, unsigned kind)
 /* D8 and DC register forms: reg 2/3 compare (DC D0/D8 are aliases of FCOM/FCOMP). */
 static void arith_r(struct machine *m, const struct insn *i, bool to_sti, bool pop)
 {
-    fpu_begin(m, i, FPU_ARITH);
+    FPU_BEGIN(m, i, FPU_ARITH);
     if (i->reg == 2 || i->reg == 3)
         fpu_compare_reg(m, i->rm, false, i->reg == 3 || pop);
     else
@@ -28,12 +28,12 @@ static void arith_r(struct machine *m, const struct insn *i, bool to_sti, bool p
 
 static void load_m(struct machine *m, const struct insn *i, unsigned kind)
 {
-    fpu_begin(m, i, FPU_ARITH);
+    FPU_BEGIN(m, i, FPU_ARITH);
     fpu_fld_mem(m, i, kind);
 }
 static void store_m(struct machine *m, const struct insn *i, unsigned kind, bool pop)
 {
-    fpu_begin(m, i, FPU_ARITH);
+    FPU_BEGIN(m, i, FPU_ARITH);
     fpu_fst_mem(m, i, kind, pop);
 }
 static void undefined(struct machine *m, const struct insn *i) { op_invalid(m, i); }
@@ -63,14 +63,14 @@ HANDLER(ficomp_de_r)
 {
     if (i->rm != 1) /* only DE D9, FCOMPP */
         undefined(m, i);
-    fpu_begin(m, i, FPU_ARITH);
+    FPU_BEGIN(m, i, FPU_ARITH);
     fpu_compare_reg(m, 1, false, 2);
 }
 
 /* ---- DA: m32int; on the P6 FCMOVB/E/BE/U and FUCOMPP (DA E9) ---- */
 #define DA_FCMOV_ROW(stem) \
     HANDLER(stem##_m) { arith_m(m, i, MEM_I32); } \
-    HANDLER(stem##_r) { fpu_begin(m, i, FPU_ARITH); fpu_fcmov(m, i->rm, i->reg, false); } \
+    HANDLER(stem##_r) { FPU_BEGIN(m, i, FPU_ARITH); fpu_fcmov(m, i->rm, i->reg, false); } \
     HANDLER(stem##_pre6_m) { arith_m(m, i, MEM_I32); } \
     HANDLER(stem##_pre6_r) { undefined(m, i); }
 DA_FCMOV_ROW(fiadd_da) DA_FCMOV_ROW(fimul_da) DA_FCMOV_ROW(ficom_da) DA_FCMOV_ROW(ficomp_da)
@@ -83,7 +83,7 @@ HANDLER(fisubr_da_r)
 {
     if (i->rm != 1) /* only DA E9, FUCOMPP */
         undefined(m, i);
-    fpu_begin(m, i, FPU_ARITH);
+    FPU_BEGIN(m, i, FPU_ARITH);
     fpu_compare_reg(m, 1, true, 2);
 }
 
@@ -91,13 +91,13 @@ HANDLER(fisubr_da_r)
 HANDLER(fld_d9_m) { load_m(m, i, MEM_F32); }
 HANDLER(fld_d9_r)
 {
-    fpu_begin(m, i, FPU_ARITH);
+    FPU_BEGIN(m, i, FPU_ARITH);
     fpu_fld_sti(m, i->rm);
 }
 HANDLER(fxch_d9_m) { undefined(m, i); }
 HANDLER(fxch_d9_r)
 {
-    fpu_begin(m, i, FPU_ARITH);
+    FPU_BEGIN(m, i, FPU_ARITH);
     fpu_fxch(m, i->rm);
 }
 HANDLER(fst_d9_m) { store_m(m, i, MEM_F32, false); }
@@ -105,24 +105,24 @@ HANDLER(fst_d9_r)
 {
     if (i->rm != 0) /* only D9 D0, FNOP */
         undefined(m, i);
-    fpu_begin(m, i, FPU_ARITH);
+    FPU_BEGIN(m, i, FPU_ARITH);
 }
 HANDLER(fstp_d9_m) { store_m(m, i, MEM_F32, true); }
 HANDLER(fstp_d9_r) /* D9 D8+i: an alias of FSTP ST(i) */
 {
-    fpu_begin(m, i, FPU_ARITH);
+    FPU_BEGIN(m, i, FPU_ARITH);
     fpu_fst_sti(m, i->rm, true);
 }
 HANDLER(fldenv_d9_m)
 {
-    fpu_begin(m, i, FPU_WAIT);
+    FPU_BEGIN(m, i, FPU_WAIT);
     fpu_fldenv(m, i, false);
 }
 HANDLER(fldenv_d9_r) /* D9 E0-E7: FCHS FABS - - FTST FXAM - - */
 {
     if (i->rm == 2 || i->rm == 3 || i->rm >= 6)
         undefined(m, i);
-    fpu_begin(m, i, FPU_ARITH);
+    FPU_BEGIN(m, i, FPU_ARITH);
     switch (i->rm) {
     case 0: fpu_sign_op(m, false); break;
     case 1: fpu_sign_op(m, true); break;
@@ -132,14 +132,14 @@ HANDLER(fldenv_d9_r) /* D9 E0-E7: FCHS FABS - - FTST FXAM - - */
 }
 HANDLER(fldcw_d9_m)
 {
-    fpu_begin(m, i, FPU_WAIT);
+    FPU_BEGIN(m, i, FPU_WAIT);
     fpu_fldcw(m, mem_read16(m, i->seg, insn_ea(m, i)));
 }
 HANDLER(fldcw_d9_r) /* D9 E8-EF: FLD1 FLDL2T FLDL2E FLDPI FLDLG2 FLDLN2 FLDZ - */
 {
     if (i->rm == 7)
         undefined(m, i);
-    fpu_begin(m, i, FPU_ARITH);
+    FPU_BEGIN(m, i, FPU_ARITH);
     struct fpu *f = fpu_of(m);
     if (i->rm == 0 || i->rm == 6) {
         f->sw &= ~FSW_C1;
@@ -150,12 +150,12 @@ HANDLER(fldcw_d9_r) /* D9 E8-EF: FLD1 FLDL2T FLDL2E FLDPI FLDLG2 FLDLN2 FLDZ - *
 }
 HANDLER(fnstenv_d9_m)
 {
-    fpu_begin(m, i, FPU_NOWAIT);
+    FPU_BEGIN(m, i, FPU_NOWAIT);
     fpu_fstenv(m, i, false);
 }
 HANDLER(fnstenv_d9_r) /* D9 F0-F7 */
 {
-    fpu_begin(m, i, FPU_ARITH);
+    FPU_BEGIN(m, i, FPU_ARITH);
     switch (i->rm) {
     case 0: fpu_f2xm1(m); break;
     case 1: fpu_fyl2x(m); break;
@@ -169,12 +169,12 @@ HANDLER(fnstenv_d9_r) /* D9 F0-F7 */
 }
 HANDLER(fnstcw_d9_m)
 {
-    fpu_begin(m, i, FPU_NOWAIT);
+    FPU_BEGIN(m, i, FPU_NOWAIT);
     mem_write16(m, i->seg, insn_ea(m, i), fpu_of(m)->cw);
 }
 HANDLER(fnstcw_d9_r) /* D9 F8-FF */
 {
-    fpu_begin(m, i, FPU_ARITH);
+    FPU_BEGIN(m, i, FPU_ARITH);
     switch (i->rm) {
     case 0: fpu_fprem(m, false); break;
     case 1: fpu_fyl2xp1(m); break;
@@ -190,7 +190,7 @@ HANDLER(fnstcw_d9_r) /* D9 F8-FF */
 /* ---- DB: m32int, m80real, FNINIT/FNCLEX, and on the P6 FCMOVNcc and FCOMI/FUCOMI ---- */
 #define DB_FCMOV_ROW(stem, mem_body) \
     HANDLER(stem##_m) { mem_body; } \
-    HANDLER(stem##_r) { fpu_begin(m, i, FPU_ARITH); fpu_fcmov(m, i->rm, i->reg, true); } \
+    HANDLER(stem##_r) { FPU_BEGIN(m, i, FPU_ARITH); fpu_fcmov(m, i->rm, i->reg, true); } \
     HANDLER(stem##_pre6_m) { mem_body; } \
     HANDLER(stem##_pre6_r) { undefined(m, i); }
 DB_FCMOV_ROW(fild_db, load_m(m, i, MEM_I32))
@@ -202,17 +202,17 @@ HANDLER(fninit_db_r) /* DB E0-E4: FNENI FNDISI FNCLEX FNINIT FNSETPM */
 {
     if (i->rm > 4)
         undefined(m, i);
-    fpu_begin(m, i, FPU_NOWAIT);
+    FPU_BEGIN(m, i, FPU_NOWAIT);
     if (i->rm == 2)
         fpu_fnclex(m);
     else if (i->rm == 3)
-        fpu_init(fpu_of(m));
+        fpu_fninit(m);
     /* FNENI, FNDISI (8087) and FNSETPM (287) do nothing since the 387. */
 }
 HANDLER(fld_db_m) { load_m(m, i, MEM_F80); }
 HANDLER(fld_db_r)
 {
-    fpu_begin(m, i, FPU_ARITH);
+    FPU_BEGIN(m, i, FPU_ARITH);
     fpu_compare_eflags(m, i->rm, true, false); /* FUCOMI */
 }
 HANDLER(fld_db_pre6_m) { load_m(m, i, MEM_F80); }
@@ -220,7 +220,7 @@ HANDLER(fld_db_pre6_r) { undefined(m, i); }
 HANDLER(fcomi_db_m) { undefined(m, i); }
 HANDLER(fcomi_db_r)
 {
-    fpu_begin(m, i, FPU_ARITH);
+    FPU_BEGIN(m, i, FPU_ARITH);
     fpu_compare_eflags(m, i->rm, false, false);
 }
 HANDLER(fcomi_db_pre6_m) { undefined(m, i); }
@@ -232,52 +232,52 @@ HANDLER(fstp_db_r) { undefined(m, i); }
 HANDLER(fld_dd_m) { load_m(m, i, MEM_F64); }
 HANDLER(fld_dd_r)
 {
-    fpu_begin(m, i, FPU_ARITH);
+    FPU_BEGIN(m, i, FPU_ARITH);
     fpu_ffree(m, i->rm, false);
 }
 HANDLER(fxch4_dd_m) { undefined(m, i); } /* FISTTP m64 arrived with SSE3 */
 HANDLER(fxch4_dd_r)
 {
-    fpu_begin(m, i, FPU_ARITH);
+    FPU_BEGIN(m, i, FPU_ARITH);
     fpu_fxch(m, i->rm);
 }
 HANDLER(fst_dd_m) { store_m(m, i, MEM_F64, false); }
 HANDLER(fst_dd_r)
 {
-    fpu_begin(m, i, FPU_ARITH);
+    FPU_BEGIN(m, i, FPU_ARITH);
     fpu_fst_sti(m, i->rm, false);
 }
 HANDLER(fstp_dd_m) { store_m(m, i, MEM_F64, true); }
 HANDLER(fstp_dd_r)
 {
-    fpu_begin(m, i, FPU_ARITH);
+    FPU_BEGIN(m, i, FPU_ARITH);
     fpu_fst_sti(m, i->rm, true);
 }
 HANDLER(frstor_dd_m)
 {
-    fpu_begin(m, i, FPU_WAIT);
+    FPU_BEGIN(m, i, FPU_WAIT);
     fpu_fldenv(m, i, true);
 }
 HANDLER(frstor_dd_r)
 {
-    fpu_begin(m, i, FPU_ARITH);
+    FPU_BEGIN(m, i, FPU_ARITH);
     fpu_compare_reg(m, i->rm, true, 0); /* FUCOM */
 }
 HANDLER(fucomp_dd_m) { undefined(m, i); }
 HANDLER(fucomp_dd_r)
 {
-    fpu_begin(m, i, FPU_ARITH);
+    FPU_BEGIN(m, i, FPU_ARITH);
     fpu_compare_reg(m, i->rm, true, 1);
 }
 HANDLER(fnsave_dd_m)
 {
-    fpu_begin(m, i, FPU_NOWAIT);
+    FPU_BEGIN(m, i, FPU_NOWAIT);
     fpu_fstenv(m, i, true);
 }
 HANDLER(fnsave_dd_r) { undefined(m, i); }
 HANDLER(fnstsw_dd_m)
 {
-    fpu_begin(m, i, FPU_NOWAIT);
+    FPU_BEGIN(m, i, FPU_NOWAIT);
     mem_write16(m, i->seg, insn_ea(m, i), fpu_of(m)->sw);
 }
 HANDLER(fnstsw_dd_r) { undefined(m, i); }
@@ -286,25 +286,25 @@ HANDLER(fnstsw_dd_r) { undefined(m, i); }
 HANDLER(fild_df_m) { load_m(m, i, MEM_I16); }
 HANDLER(fild_df_r) /* DF C0+i: FFREEP, undocumented but present since the 287 */
 {
-    fpu_begin(m, i, FPU_ARITH);
+    FPU_BEGIN(m, i, FPU_ARITH);
     fpu_ffree(m, i->rm, true);
 }
 HANDLER(fisttp_df_m) { undefined(m, i); }
 HANDLER(fisttp_df_r)
 {
-    fpu_begin(m, i, FPU_ARITH);
+    FPU_BEGIN(m, i, FPU_ARITH);
     fpu_fxch(m, i->rm); /* DF C8+i: alias of FXCH */
 }
 HANDLER(fist_df_m) { store_m(m, i, MEM_I16, false); }
 HANDLER(fist_df_r)
 {
-    fpu_begin(m, i, FPU_ARITH);
+    FPU_BEGIN(m, i, FPU_ARITH);
     fpu_fst_sti(m, i->rm, true); /* DF D0+i: alias of FSTP */
 }
 HANDLER(fistp_df_m) { store_m(m, i, MEM_I16, true); }
 HANDLER(fistp_df_r)
 {
-    fpu_begin(m, i, FPU_ARITH);
+    FPU_BEGIN(m, i, FPU_ARITH);
     fpu_fst_sti(m, i->rm, true); /* DF D8+i: alias of FSTP */
 }
 HANDLER(fbld_df_m) { load_m(m, i, MEM_BCD); }
@@ -312,13 +312,13 @@ HANDLER(fbld_df_r)
 {
     if (i->rm != 0) /* only DF E0, FNSTSW AX */
         undefined(m, i);
-    fpu_begin(m, i, FPU_NOWAIT);
+    FPU_BEGIN(m, i, FPU_NOWAIT);
     cpu_set_reg16(&m->cpu, EAX, fpu_of(m)->sw);
 }
 HANDLER(fild64_df_m) { load_m(m, i, MEM_I64); }
 HANDLER(fild64_df_r)
 {
-    fpu_begin(m, i, FPU_ARITH);
+    FPU_BEGIN(m, i, FPU_ARITH);
     fpu_compare_eflags(m, i->rm, true, true); /* FUCOMIP */
 }
 HANDLER(fild64_df_pre6_m) { load_m(m, i, MEM_I64); }
@@ -326,7 +326,7 @@ HANDLER(fild64_df_pre6_r) { undefined(m, i); }
 HANDLER(fbstp_df_m) { store_m(m, i, MEM_BCD, true); }
 HANDLER(fbstp_df_r)
 {
-    fpu_begin(m, i, FPU_ARITH);
+    FPU_BEGIN(m, i, FPU_ARITH);
     fpu_compare_eflags(m, i->rm, false, true); /* FCOMIP */
 }
 HANDLER(fbstp_df_pre6_m) { store_m(m, i, MEM_BCD, true); }
@@ -340,6 +340,5 @@ HANDLER(fwait)
     struct cpu *c = &m->cpu;
     if ((c->cr[0] & CR0_MP_BIT) && (c->cr[0] & CR0_TS_BIT))
         cpu_raise(m, EXC_NM, NO_ERROR_CODE);
-    if ((c->fpu.sw & FSW_ES) && (c->cr[0] & CR0_NE_BIT))
-        cpu_raise(m, EXC_MF, NO_ERROR_CODE);
+    fpu_error_check(m, true);
 }
