@@ -40,13 +40,15 @@ void vga_text_line(const struct vga *v, uint8_t *out, uint32_t row_ma, unsigned 
         }
         if (underline_line && (attr & 0x77) == 0x01)
             bits = 0xFF;
-        if (cursor_line && (ma & 0xFFFF) == cursor)
+        bool cursor_here = cursor_line && (ma & 0xFFFF) == cursor;
+        if (cursor_here)
             bits = 0xFF;
         for (unsigned i = 0; i < 8; i++)
             out[i] = (bits >> (7 - i)) & 1 ? fg : bg;
         if (char_width == 9) {
-            /* The 9th column repeats the 8th for the box-drawing characters C0-DF. */
-            bool repeat = line_graphics && ch >= 0xC0 && ch <= 0xDF;
+            /* The 9th column repeats the 8th for the box-drawing characters C0-DF; the
+             * cursor covers the whole cell (QEMU's and VirtualBox's VGA draw it so too). */
+            bool repeat = (line_graphics && ch >= 0xC0 && ch <= 0xDF) || cursor_here;
             out[8] = repeat ? out[7] : bg;
         }
     }

@@ -27,6 +27,7 @@ struct sdl_window {
     bool paused;
     unsigned mouse_buttons;
     unsigned screenshot_count;
+    char last_screenshot[64];  /* the file the last screenshot went to, "" if none */
     char status[160];
 };
 
@@ -138,15 +139,47 @@ static enum sdl_action hotkey(struct sdl_window *w, SDL_Keycode key)
     case SDLK_s: {
         char path[64];
         snprintf(path, sizeof path, "glass86-screenshot-%u.png", ++w->screenshot_count);
-        if (sdl_window_screenshot(w, path) == 0)
+        w->last_screenshot[0] = '\0';
+        if (sdl_window_screenshot(w, path) == 0) {
             fprintf(stderr, "glass86: screenshot saved to %s\n", path);
-        else
+            snprintf(w->last_screenshot, sizeof w->last_screenshot, "%s", path);
+        } else {
             fprintf(stderr, "glass86: error: cannot write %s\n", path);
+        }
         return SDL_ACT_NONE;
     }
     default:
         return SDL_ACT_NONE;
     }
+}
+
+/* The event a person's Ctrl+Alt+key makes, queued so that sdl_window_poll() handles it
+ * exactly as it handles one from the keyboard. */
+static int push_hotkey(struct sdl_window *w, SDL_Keycode key)
+{
+    SDL_Event e;
+    SDL_zero(e);
+    e.type = SDL_KEYDOWN;
+    e.key.windowID = SDL_GetWindowID(w->window);
+    e.key.state = SDL_PRESSED;
+    e.key.keysym.sym = key;
+    e.key.keysym.scancode = SDL_GetScancodeFromKey(key);
+    e.key.keysym.mod = KMOD_LCTRL | KMOD_LALT;
+    return SDL_PushEvent(&e) == 1 ? 0 : -1;
+}
+
+enum sdl_action sdl_window_scripted_screenshot(struct sdl_window *w, char *path, size_t len)
+{
+    path[0] = '\0';
+    sdl_window_present(w); /* what is on screen is the guest's screen at this instruction */
+    w->last_screenshot[0] = '\0';
+    if (push_hotkey(w, SDLK_s) != 0) {
+        fprintf(stderr, "glass86: error: cannot queue the screenshot hotkey: %s\n", SDL_GetError());
+        return SDL_ACT_NONE;
+    }
+    enum sdl_action a = sdl_window_poll(w);
+    snprintf(path, len, "%s", w->last_screenshot);
+    return a;
 }
 
 enum sdl_action sdl_window_poll(struct sdl_window *w)

@@ -32,5 +32,10 @@ bool sdl_window_paused(const struct sdl_window *w);
 void sdl_window_set_status(struct sdl_window *w, const char *status);
 /* Write the frame on screen to a PNG file (the Ctrl+Alt+S path). 0 or -1. */
 int sdl_window_screenshot(struct sdl_window *w, const char *path);
+/* --screenshot-at: draw the guest's screen as it is now, then queue Ctrl+Alt+S as an SDL
+ * key event and poll, so the hotkey's own code writes glass86-screenshot-N.png. `path`
+ * gets that file's name ("" when it failed); returns what the poll asked for, as
+ * sdl_window_poll() does (other events may have been waiting). */
+enum sdl_action sdl_window_scripted_screenshot(struct sdl_window *w, char *path, size_t len);
 
 #endif

@@ -89,7 +89,10 @@ void report_ending(struct machine *m, struct outcome *o)
     switch (r.ending) {
     case END_GUEST_EXIT:
         r.exit_code = m->exit_status;
-        fprintf(stderr, "glass86: guest exited with status %d\n", r.exit_code);
+        if (m->powered_off)
+            fprintf(stderr, "glass86: guest powered off (ACPI S5)\n");
+        else
+            fprintf(stderr, "glass86: guest exited with status %d\n", r.exit_code);
         break;
     case END_INSN_LIMIT:
         r.exit_code = EXIT_INSN_LIMIT;
