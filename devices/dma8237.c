@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "devices/device.h"
+#include "devices/devdump.h"
 #include "devices/iobus.h"
 #include "machine/machine.h"
 
@@ -360,6 +361,8 @@ static void dma_destroy(void *dev)
     free(dev);
 }
 
+static void dma_dump(void *dev, FILE *out);
+
 static const struct device_ops dma_ops = {
     .name = "dma8237",
     .state_version = 1,
@@ -367,6 +370,7 @@ static const struct device_ops dma_ops = {
     .save = dma_save,
     .load = dma_load,
     .destroy = dma_destroy,
+    .dump = dma_dump,
 };
 
 struct dma8237 *dma8237_create(struct machine *m)
@@ -385,4 +389,38 @@ struct dma8237 *dma8237_create(struct machine *m)
         iobus_register(&m->io, 0x81, 15, page_read, page_write, d, IO_SIZE_8, "dma-page") != 0)
         return NULL;
     return d;
+}
+
+/* `info device dma8237`: both chips' command, status, request and mask registers, then
+ * one line per channel with its mode decoded and the physical addresses it would use. */
+static void dma_dump(void *dev, FILE *out)
+{
+    static const char *const kinds[4] = { "demand", "single", "block", "cascade" };
+    static const char *const xfers[4] = { "verify", "write (device to memory)",
+                                          "read (memory to device)", "illegal" };
+    const struct dma8237 *d = dev;
+    for (unsigned k = 0; k < 2; k++) {
+        const struct dma_chip *c = &d->chip[k];
+        fprintf(out, "8237A #%u (channels %u-%u, ports %s): command %02x (%s), status %02x, "
+                     "request %x, mask %x",
+                k + 1, 4 * k, 4 * k + 3, k ? "c0-df" : "00-0f", c->command,
+                (c->command & CMD_DISABLE) ? "disabled" : "enabled",
+                (c->status & 0x0F) | (c->request << 4), c->request, c->mask);
+        dump_bit_list(out, "masked", c->mask, 4, 4 * k);
+        fprintf(out, ", flip-flop %s\n", c->flipflop ? "high" : "low");
+    }
+    for (unsigned n = 0; n < DMA_CHANNELS; n++) {
+        const struct dma_chip *c = &d->chip[n >> 2];
+        const struct dma_chan *ch = &c->ch[n & 3];
+        unsigned unit = n < 4 ? 1 : 2;
+        fprintf(out, "channel %u: mode %02x %s, %s, %s%s; page %02x, address %04x (base %04x) "
+                     "= %06x, count %04x (base %04x) = %u bytes left%s%s\n",
+                n, ch->mode, kinds[ch->mode >> 6], xfers[(ch->mode >> 2) & 3],
+                (ch->mode & DMA_MODE_DECREMENT) ? "decrement" : "increment",
+                (ch->mode & DMA_MODE_AUTOINIT) ? ", auto-init" : "", d->page[page_port[n]],
+                ch->current_address, ch->base_address,
+                unit_address(d, n, ch->current_address), ch->current_count, ch->base_count,
+                ((unsigned)ch->current_count + 1) * unit, ((c->mask >> (n & 3)) & 1) ? ", masked" : "",
+                ((c->status >> (n & 3)) & 1) ? ", TC" : "");
+    }
 }

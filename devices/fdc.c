@@ -10,6 +10,7 @@
 
 #include "devices/block.h"
 #include "devices/device.h"
+#include "devices/devdump.h"
 #include "devices/fdc_internal.h"
 #include "devices/iobus.h"
 #include "machine/machine.h"
@@ -59,6 +60,7 @@ static void controller_reset(struct fdc *f)
     f->cmd_pos = 0;
     f->res_len = f->res_pos = 0;
     f->int_latch = false;
+    f->x.pio = false;
     for (unsigned k = 0; k < FDC_UNITS; k++) {
         struct fdc_unit *u = &f->unit[k];
         timer_cancel(f->m, &u->seek_timer);
@@ -114,7 +116,13 @@ static uint8_t read_msr(const struct fdc *f)
             v |= MSR_CB;
         break;
     case PHASE_EXECUTION:
-        v |= MSR_CB; /* DMA mode: the host waits for the interrupt */
+        /* DMA mode: the host waits for the interrupt. Non-DMA mode: RQM (with DIO for a
+         * read) whenever a sector waits in the FIFO for the host. */
+        v |= MSR_CB;
+        if (fdc_pio_mode(f))
+            v |= MSR_NDMA;
+        if (f->x.pio)
+            v |= (f->cmd[0] & 0x3F) == 0x05 ? MSR_RQM : MSR_RQM | MSR_DIO; /* WRITE DATA */
         break;
     case PHASE_RESULT:
         v |= MSR_RQM | MSR_DIO | MSR_CB;
@@ -125,6 +133,8 @@ static uint8_t read_msr(const struct fdc *f)
 
 static uint8_t read_fifo(struct fdc *f)
 {
+    if (!f->in_reset && f->phase == PHASE_EXECUTION)
+        return fdc_pio_read(f);
     if (f->in_reset || f->phase != PHASE_RESULT)
         return 0;
     uint8_t v = f->res[f->res_pos++];
@@ -142,6 +152,10 @@ static uint8_t read_fifo(struct fdc *f)
 
 static void write_fifo(struct fdc *f, uint8_t v)
 {
+    if (!f->in_reset && f->phase == PHASE_EXECUTION) {
+        fdc_pio_write(f, v);
+        return;
+    }
     if (f->in_reset || f->phase != PHASE_COMMAND)
         return; /* the controller is not listening: the byte is lost */
     if (f->cmd_pos == 0) {
@@ -395,9 +409,10 @@ static void load_timer(struct machine *m, struct state_buf *in, struct timer *t)
         timer_cancel(m, t);
 }
 
-/* State version 1: the registers, the phase with its command and result bytes, the
- * configuration, each drive's head position and pending status, and the timers. The
- * diskettes themselves are host configuration. */
+/* State version 2: the registers, the phase with its command and result bytes, the
+ * configuration, each drive's head position and pending status, the timers, and the
+ * data command in execution with its FIFO sector (version 1 had no non-DMA transfers).
+ * The diskettes themselves are host configuration. */
 static void fdc_save(void *dev, struct state_buf *out)
 {
     struct fdc *f = dev;
@@ -435,12 +450,18 @@ static void fdc_save(void *dev, struct state_buf *out)
         state_put_u8(out, u->seek_st0);
         save_timer(out, &u->seek_timer);
     }
+    const struct fdc_xfer *x = &f->x;
+    const uint8_t walk[11] = { x->st0, x->st1, x->st2, x->c, x->h, x->r, x->n, x->head,
+                               x->done, x->matched, x->pio };
+    state_put(out, walk, sizeof walk);
+    state_put_u16(out, x->pos);
+    state_put(out, x->buf, sizeof x->buf);
 }
 
 static bool fdc_load(void *dev, struct state_buf *in, uint32_t version)
 {
     struct fdc *f = dev;
-    if (version != 1)
+    if (version != 1 && version != 2)
         return false;
     f->dor = state_get_u8(in);
     f->tdr = state_get_u8(in) & 3;
@@ -481,6 +502,19 @@ static bool fdc_load(void *dev, struct state_buf *in, uint32_t version)
         u->seek_st0 = state_get_u8(in);
         load_timer(f->m, in, &u->seek_timer);
     }
+    struct fdc_xfer *x = &f->x;
+    *x = (struct fdc_xfer){ 0 };
+    if (version >= 2) {
+        uint8_t walk[11];
+        state_get(in, walk, sizeof walk);
+        *x = (struct fdc_xfer){ .st0 = walk[0], .st1 = walk[1], .st2 = walk[2], .c = walk[3],
+                                .h = walk[4], .r = walk[5], .n = walk[6], .head = walk[7] & 1,
+                                .done = walk[8], .matched = walk[9] != 0, .pio = walk[10] != 0 };
+        x->pos = state_get_u16(in);
+        state_get(in, x->buf, sizeof x->buf);
+        if (x->pos >= sizeof x->buf)
+            return false;
+    }
     fdc_update_irq(f);
     return !in->error;
 }
@@ -490,13 +524,16 @@ static void fdc_destroy(void *dev)
     free(dev);
 }
 
+static void fdc_dump(void *dev, FILE *out);
+
 static const struct device_ops fdc_ops = {
     .name = "fdc",
-    .state_version = 1,
+    .state_version = 2,
     .reset = fdc_power_on,
     .save = fdc_save,
     .load = fdc_load,
     .destroy = fdc_destroy,
+    .dump = fdc_dump,
 };
 
 struct fdc *fdc_create(struct machine *m, struct dma8237 *dma)
@@ -521,4 +558,86 @@ struct fdc *fdc_create(struct machine *m, struct dma8237 *dma)
         iobus_register(&m->io, FDC_PORT + 7, 1, fdc_read, fdc_write, f, IO_SIZE_8, "fdc") != 0)
         return NULL;
     return f;
+}
+
+/* `info device fdc`: the registers, the command in progress and its bytes, the settings
+ * SPECIFY and CONFIGURE made, and each drive with its diskette and head. */
+static void fdc_dump(void *dev, FILE *out)
+{
+    static const char *const commands[32] = {
+        [0x02] = "READ TRACK", [0x03] = "SPECIFY", [0x04] = "SENSE DRIVE STATUS",
+        [0x05] = "WRITE DATA", [0x06] = "READ DATA", [0x07] = "RECALIBRATE",
+        [0x08] = "SENSE INTERRUPT STATUS", [0x09] = "WRITE DELETED DATA", [0x0A] = "READ ID",
+        [0x0C] = "READ DELETED DATA", [0x0D] = "FORMAT TRACK", [0x0E] = "DUMPREG",
+        [0x0F] = "SEEK", [0x10] = "VERSION", [0x11] = "SCAN EQUAL",
+        [0x12] = "PERPENDICULAR MODE", [0x13] = "CONFIGURE", [0x14] = "LOCK", [0x16] = "VERIFY",
+        [0x19] = "SCAN LOW OR EQUAL", [0x1D] = "SCAN HIGH OR EQUAL",
+    };
+    static const char *const msr_bits[8] = { "busy0", "busy1", "busy2", "busy3", "cb", "ndma",
+                                              "dio", "rqm" };
+    static const char *const rates[4] = { "500 kbit/s", "300 kbit/s", "250 kbit/s", "1 Mbit/s" };
+    static const char *const types[6] = { "none", "5.25\" 360 KB", "5.25\" 1.2 MB",
+                                          "3.5\" 720 KB", "3.5\" 1.44 MB", "3.5\" 2.88 MB" };
+    const struct fdc *f = dev;
+    uint8_t msr = read_msr(f);
+    fprintf(out, "82077AA floppy controller (ports 3f0-3f5, 3f7): IRQ 6 %s, DMA 2%s\n",
+            f->irq_out ? "high" : "low", f->in_reset ? "; held in reset" : "");
+    fprintf(out, "DOR %02x: drive %u selected, motors on", f->dor, f->dor & DOR_SELECT);
+    dump_bit_list(out, "drive", f->dor >> 4, 4, 0);
+    fprintf(out, "%s, %s, DMA and IRQ %s\n", (f->dor >> 4) ? "" : " none",
+            (f->dor & DOR_NRESET) ? "running" : "reset asserted",
+            (f->dor & DOR_DMAEN) ? "enabled" : "gated off");
+    fprintf(out, "MSR %02x:", msr);
+    dump_flags(out, msr, msr_bits, 8);
+    fprintf(out, "\nDSR %02x, data rate %s, TDR %02x; INT %s\n", f->dsr, rates[f->rate & 3],
+            f->tdr, f->int_latch ? "pending" : "clear");
+    uint8_t op = f->cmd_pos ? f->cmd[0] : 0;
+    const char *name = commands[op & 0x1F] ? commands[op & 0x1F] : "invalid";
+    switch (f->phase) {
+    case PHASE_COMMAND:
+        if (f->cmd_pos)
+            fprintf(out, "command phase: %s, %u of %u bytes in:", name, f->cmd_pos, f->cmd_len);
+        else
+            fprintf(out, "command phase: waiting for a command");
+        for (unsigned k = 0; k < f->cmd_pos; k++)
+            fprintf(out, " %02x", f->cmd[k]);
+        break;
+    case PHASE_EXECUTION:
+        fprintf(out, "execution phase: %s", commands[f->cmd[0] & 0x1F] ? commands[f->cmd[0] & 0x1F] : "?");
+        for (unsigned k = 0; k < f->cmd_len; k++)
+            fprintf(out, " %02x", f->cmd[k]);
+        fprintf(out, "; sector C %u H %u R %u N %u", f->x.c, f->x.h, f->x.r, f->x.n);
+        break;
+    case PHASE_RESULT:
+        fprintf(out, "result phase: %u of %u bytes read:", f->res_pos, f->res_len);
+        for (unsigned k = 0; k < f->res_len; k++)
+            fprintf(out, " %02x", f->res[k]);
+        break;
+    }
+    fprintf(out, "\nSPECIFY %02x %02x: step rate %u, head unload %u, head load %u, %s mode\n",
+            f->specify[0], f->specify[1], f->specify[0] >> 4, f->specify[0] & 15,
+            f->specify[1] >> 1, (f->specify[1] & 1) ? "non-DMA" : "DMA");
+    fprintf(out, "CONFIGURE %02x: implied seeks %s, FIFO %s, polling %s, threshold %u; "
+                 "precompensation from track %u; perpendicular %02x; lock %s\n",
+            f->config, (f->config & CONFIG_EIS) ? "on" : "off", (f->config & 0x20) ? "off" : "on",
+            (f->config & 0x10) ? "off" : "on", (f->config & 15) + 1, f->pretrk, f->perp,
+            f->lock ? "on" : "off");
+    for (unsigned k = 0; k < FDC_UNITS; k++) {
+        const struct fdc_unit *u = &f->unit[k];
+        if (u->type == FDC_DRIVE_NONE)
+            continue;
+        fprintf(out, "drive %u: %s", k, u->type < 6 ? types[u->type] : "?");
+        if (u->blk)
+            fprintf(out, ", diskette %u/%u/%u (C/H/S)%s", u->cyls, u->heads, u->spt,
+                    u->write_protected ? ", write-protected" : "");
+        else
+            fprintf(out, ", no diskette");
+        fprintf(out, "; head at cylinder %u, last sector %u%s%s", u->pcn, u->sector,
+                u->changed ? ", disk changed" : "", u->busy ? ", busy" : "");
+        if (u->seeking)
+            fprintf(out, ", seeking to %u", u->seek_target);
+        if (u->int_pending)
+            fprintf(out, ", interrupt status ST0 %02x pending", u->int_st0);
+        fputc('\n', out);
+    }
 }

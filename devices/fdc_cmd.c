@@ -1,7 +1,8 @@
 /* The 82077AA command set (Intel 82077AA datasheet 290166, "Command Set Descriptions" and
  * "Status Register Encoding"): READ DATA, WRITE DATA, READ ID, FORMAT TRACK, RECALIBRATE,
  * SEEK and RELATIVE SEEK, SENSE INTERRUPT STATUS, SENSE DRIVE STATUS, SPECIFY, VERSION,
- * CONFIGURE, LOCK, DUMPREG and PERPENDICULAR MODE, data moving through DMA channel 2.
+ * CONFIGURE, LOCK, DUMPREG, PERPENDICULAR MODE, READ TRACK and VERIFY; data moves through
+ * DMA channel 2, or through the FIFO in non-DMA mode (SPECIFY's ND bit).
  * A diskette here has perfect tracks of 512-byte sectors numbered from 1, so a sector
  * is found or not, and its data never has a CRC error. */
 #include <string.h>
@@ -18,6 +19,7 @@ enum {
     CMD_RECALIBRATE = 0x07, CMD_SENSE_INT = 0x08, CMD_SPECIFY = 0x03,
     CMD_SENSE_DRIVE = 0x04, CMD_SEEK = 0x0F, CMD_RELATIVE_SEEK = 0x8F, CMD_VERSION = 0x10,
     CMD_CONFIGURE = 0x13, CMD_LOCK = 0x14, CMD_DUMPREG = 0x0E, CMD_PERPENDICULAR = 0x12,
+    CMD_READ_TRACK = 0x02, CMD_VERIFY = 0x16,
 };
 #define CMD_MT 0x80      /* multi-track */
 #define CMD_MFM 0x40     /* double density */
@@ -29,6 +31,8 @@ static const struct {
 } commands[] = {
     { 0x1F, CMD_READ, 9 },           /* MT MFM SK 0 0 1 1 0 */
     { 0x3F, CMD_WRITE, 9 },          /* MT MFM 0 0 0 1 0 1 */
+    { 0x9F, CMD_READ_TRACK, 9 },     /* 0 MFM SK 0 0 0 1 0 */
+    { 0x1F, CMD_VERIFY, 9 },         /* MT MFM SK 1 0 1 1 0 */
     { 0xBF, CMD_READ_ID, 2 },        /* 0 MFM 0 0 1 0 1 0 */
     { 0xBF, CMD_FORMAT, 6 },         /* 0 MFM 0 0 1 1 0 1 */
     { 0xFF, CMD_RECALIBRATE, 2 },
@@ -125,14 +129,10 @@ static bool fdc_tc(const struct fdc *f)
     return (f->dor & DOR_DMAEN) && dma_terminal_count(f->dma, FDC_DMA);
 }
 
-struct xfer {
-    uint8_t st0, st1, st2;
-    uint8_t c, h, r, n;
-};
-
-static void finish_xfer(struct fdc *f, const struct xfer *x)
+static void finish_xfer(struct fdc *f, const struct fdc_xfer *x)
 {
     uint8_t res[7] = { x->st0, x->st1, x->st2, x->c, x->h, x->r, x->n };
+    f->x.pio = false;
     fdc_result(f, res, 7);
     fdc_raise_int(f);
 }
@@ -140,7 +140,7 @@ static void finish_xfer(struct fdc *f, const struct xfer *x)
 /* Whether the unit can read IDs at all: a drive with a diskette, MFM recording, and a
  * head the diskette has. Sets the error bits otherwise. */
 static bool medium_ok(const struct fdc *f, const struct fdc_unit *u, unsigned head,
-                      struct xfer *x)
+                      struct fdc_xfer *x)
 {
     if (u->type == FDC_DRIVE_NONE || !u->blk || !(f->cmd[0] & CMD_MFM) || head >= u->heads ||
         u->pcn >= u->cyls) {
@@ -154,7 +154,7 @@ static bool medium_ok(const struct fdc *f, const struct fdc_unit *u, unsigned he
 
 /* The R/C/H to report once sector `r` was the last one transferred (datasheet, "Result
  * Phase" table): the next sector, or the first of the next track at EOT. */
-static void next_id(struct xfer *x, bool mt, unsigned heads, uint8_t eot)
+static void next_id(struct fdc_xfer *x, bool mt, unsigned heads, uint8_t eot)
 {
     if (x->r != eot) {
         x->r++;
@@ -170,99 +170,237 @@ static void next_id(struct xfer *x, bool mt, unsigned heads, uint8_t eot)
     }
 }
 
-static void exec_read_write(struct fdc *f, bool write)
+bool fdc_pio_mode(const struct fdc *f)
 {
+    return (f->specify[1] & 1) != 0;
+}
+
+static struct fdc_unit *cmd_unit(struct fdc *f)
+{
+    return &f->unit[f->cmd[1] & 3];
+}
+
+static uint64_t sector_offset(const struct fdc_unit *u, unsigned head, unsigned r)
+{
+    return (((uint64_t)u->pcn * u->heads + head) * u->spt + r - 1) * SECTOR;
+}
+
+/* READ DATA, WRITE DATA, READ TRACK and VERIFY: the execution delay is over. READ TRACK
+ * reads the track from the index on, whatever sector the command names (its ID is only
+ * compared); the others look for the sector named. */
+static void data_run(struct fdc *f);
+
+static void data_begin(struct fdc *f)
+{
+    uint8_t op = opcode_of(f);
     unsigned n = f->cmd[1] & 3, head = (f->cmd[1] >> 2) & 1;
     struct fdc_unit *u = &f->unit[n];
-    bool mt = f->cmd[0] & CMD_MT;
-    uint8_t eot = f->cmd[6];
-    struct xfer x = { .st0 = (uint8_t)(head << 2 | n), .c = f->cmd[2], .h = f->cmd[3],
-                      .r = f->cmd[4], .n = f->cmd[5] };
-    f->last_eot = eot;
-    if (!medium_ok(f, u, head, &x)) {
-        finish_xfer(f, &x);
+    struct fdc_xfer *x = &f->x;
+    *x = (struct fdc_xfer){ .st0 = (uint8_t)(head << 2 | n), .c = f->cmd[2], .h = f->cmd[3],
+                            .r = op == CMD_READ_TRACK ? 1 : f->cmd[4], .n = f->cmd[5],
+                            .head = (uint8_t)head };
+    f->last_eot = f->cmd[6];
+    if (!medium_ok(f, u, head, x)) {
+        finish_xfer(f, x);
         return;
     }
-    if (write && u->write_protected) {
-        x.st0 |= ST0_ABNORMAL;
-        x.st1 |= ST1_NW;
-        finish_xfer(f, &x);
+    if (op == CMD_WRITE && u->write_protected) {
+        x->st0 |= ST0_ABNORMAL;
+        x->st1 |= ST1_NW;
+        finish_xfer(f, x);
         return;
     }
     /* The 82077AA seeks first only with CONFIGURE's EIS; the Bochs BIOS leaves that off
      * and still reads other cylinders without a SEEK (its own FDC and QEMU's move the
      * head implicitly), so the head goes to the cylinder asked for either way. */
-    if (x.c != u->pcn && x.c < u->cyls) {
+    if (x->c != u->pcn && x->c < u->cyls) {
         if (u->blk)
             u->changed = false;
-        u->pcn = x.c;
+        u->pcn = x->c;
     }
-    uint8_t buf[SECTOR];
+    data_run(f);
+}
+
+/* The sector at hand was moved (or verified): on to the next one (true), or the command
+ * ends with x's result (false). TC ends a DMA transfer normally; without it, reaching EOT
+ * ends READ DATA, WRITE DATA and READ TRACK abnormally with EN (end of cylinder), while
+ * VERIFY ends normally there, or after SC sectors when EC is set (datasheet, VERIFY). */
+static bool data_advance(struct fdc *f, bool tc)
+{
+    uint8_t op = opcode_of(f);
+    struct fdc_unit *u = cmd_unit(f);
+    struct fdc_xfer *x = &f->x;
+    bool mt = (f->cmd[0] & CMD_MT) && op != CMD_READ_TRACK;
+    bool ec = op == CMD_VERIFY && (f->cmd[1] & 0x80);
+    uint8_t eot = f->cmd[6];
+    u->sector = x->r;
+    x->done++;
+    if (tc || (ec && x->done == f->cmd[8])) {
+        next_id(x, mt, u->heads, eot);
+        return false;
+    }
+    if (op == CMD_READ_TRACK) {
+        if (x->done == eot || x->r == u->spt) {
+            x->st0 |= ST0_ABNORMAL;
+            x->st1 |= ST1_EN;
+            next_id(x, false, u->heads, x->r);
+            return false;
+        }
+        x->r++;
+        return true;
+    }
+    if (x->r != eot) {
+        x->r++;
+        return true;
+    }
+    if (mt && x->head == 0 && u->heads == 2) {
+        x->head = 1;
+        x->h = 1;
+        x->r = 1;
+        x->st0 = (uint8_t)(x->st0 | 4);
+        return true;
+    }
+    if (op != CMD_VERIFY || ec) {
+        /* The track (or cylinder) ran out before TC (or SC) said stop. */
+        x->st0 |= ST0_ABNORMAL;
+        x->st1 |= ST1_EN;
+    }
+    next_id(x, mt, u->heads, eot);
+    return false;
+}
+
+static void data_error(struct fdc_xfer *x)
+{
+    x->st0 |= ST0_ABNORMAL;
+    x->st1 |= ST1_DE;
+    x->st2 |= ST2_DD;
+}
+
+/* Walk the sectors: by DMA all in one go; in non-DMA mode up to the next sector, which
+ * waits in the FIFO for the host with RQM and INT up. */
+static void data_run(struct fdc *f)
+{
+    uint8_t op = opcode_of(f);
+    struct fdc_unit *u = cmd_unit(f);
+    struct fdc_xfer *x = &f->x;
     for (;;) {
-        /* The sector must be on this track with the ID the command names. */
-        if (x.n != 2 || x.c != u->pcn || x.h != head || x.r == 0 || x.r > u->spt) {
-            x.st0 |= ST0_ABNORMAL;
-            x.st1 |= ST1_ND;
-            if (x.c != u->pcn)
-                x.st2 |= ST2_WC;
+        if (op == CMD_READ_TRACK) {
+            if (x->c == u->pcn && x->h == x->head && f->cmd[4] == x->r && x->n == 2)
+                x->matched = true;
+            if (x->n != 2) {
+                x->st0 |= ST0_ABNORMAL;
+                x->st1 |= ST1_ND;
+                break;
+            }
+        } else if (x->n != 2 || x->c != u->pcn || x->h != x->head || x->r == 0 ||
+                   x->r > u->spt) {
+            /* The sector must be on this track with the ID the command names. */
+            x->st0 |= ST0_ABNORMAL;
+            x->st1 |= ST1_ND;
+            if (x->c != u->pcn)
+                x->st2 |= ST2_WC;
             break;
         }
-        uint64_t offset = (((uint64_t)u->pcn * u->heads + head) * u->spt + x.r - 1) * SECTOR;
-        size_t moved;
+        uint64_t offset = sector_offset(u, x->head, x->r);
         int io = 0;
-        if (write) {
-            memset(buf, 0, sizeof buf); /* a sector cut short by TC is padded with zeros */
-            moved = fdc_dma(f, buf, SECTOR, false);
-            if (moved)
-                io = block_write(u->blk, offset, buf, SECTOR);
-        } else {
-            io = block_read(u->blk, offset, buf, SECTOR);
+        bool tc = false;
+        if (op != CMD_WRITE) {
+            io = block_read(u->blk, offset, x->buf, SECTOR);
             if (io != 0)
-                memset(buf, 0, sizeof buf);
-            moved = fdc_dma(f, buf, SECTOR, true);
+                memset(x->buf, 0, SECTOR);
         }
-        bool tc = fdc_tc(f);
-        if (moved == 0 && !tc) {
-            /* Nobody took (or gave) the first byte: the FIFO over/underran. */
-            x.st0 |= ST0_ABNORMAL;
-            x.st1 |= ST1_OR;
-            break;
+        if (op == CMD_VERIFY) {
+            /* The data field is read and its CRC checked; nothing goes to the host. */
+        } else if (fdc_pio_mode(f)) {
+            if (io != 0) {
+                data_error(x);
+                break;
+            }
+            if (op == CMD_WRITE)
+                memset(x->buf, 0, SECTOR);
+            x->pio = true;
+            x->pos = 0;
+            fdc_raise_int(f);
+            return;
+        } else {
+            size_t moved;
+            if (op == CMD_WRITE) {
+                memset(x->buf, 0, SECTOR); /* a sector cut short by TC is padded with zeros */
+                moved = fdc_dma(f, x->buf, SECTOR, false);
+                if (moved)
+                    io = block_write(u->blk, offset, x->buf, SECTOR);
+            } else {
+                moved = fdc_dma(f, x->buf, SECTOR, true);
+            }
+            tc = fdc_tc(f);
+            if (moved == 0 && !tc) {
+                /* Nobody took (or gave) the first byte: the FIFO over/underran. */
+                x->st0 |= ST0_ABNORMAL;
+                x->st1 |= ST1_OR;
+                break;
+            }
         }
         if (io != 0) {
-            x.st0 |= ST0_ABNORMAL;
-            x.st1 |= ST1_DE;
-            x.st2 |= ST2_DD;
+            data_error(x);
             break;
         }
-        u->sector = x.r;
-        if (tc) {
-            next_id(&x, mt, u->heads, eot);
+        if (!data_advance(f, tc))
             break;
-        }
-        if (x.r == eot) {
-            if (mt && head == 0 && u->heads == 2) {
-                head = 1;
-                x.h = 1;
-                x.r = 1;
-                x.st0 = (uint8_t)(x.st0 | 4);
-                continue;
-            }
-            /* The track (or cylinder) ran out before the DMA said stop. */
-            x.st0 |= ST0_ABNORMAL;
-            x.st1 |= ST1_EN;
-            next_id(&x, mt, u->heads, eot);
-            break;
-        }
-        x.r++;
     }
-    finish_xfer(f, &x);
+    if (op == CMD_READ_TRACK && !x->matched)
+        x->st1 |= ST1_ND;
+    finish_xfer(f, x);
+}
+
+/* Non-DMA mode: the host has emptied (filled) the FIFO's sector. INT drops with RQM until
+ * the next sector is there, as when the 82077AA's FIFO runs empty (datasheet, "Non-DMA
+ * Mode"). */
+static void pio_sector_done(struct fdc *f)
+{
+    struct fdc_xfer *x = &f->x;
+    struct fdc_unit *u = cmd_unit(f);
+    x->pio = false;
+    f->int_latch = false;
+    fdc_update_irq(f);
+    if (opcode_of(f) == CMD_WRITE &&
+        block_write(u->blk, sector_offset(u, x->head, x->r), x->buf, SECTOR) != 0) {
+        data_error(x);
+        finish_xfer(f, x);
+        return;
+    }
+    if (data_advance(f, false))
+        data_run(f);
+    else
+        finish_xfer(f, x);
+}
+
+uint8_t fdc_pio_read(struct fdc *f)
+{
+    struct fdc_xfer *x = &f->x;
+    if (!x->pio || opcode_of(f) == CMD_WRITE)
+        return 0;
+    uint8_t v = x->buf[x->pos++];
+    if (x->pos >= SECTOR)
+        pio_sector_done(f);
+    return v;
+}
+
+void fdc_pio_write(struct fdc *f, uint8_t v)
+{
+    struct fdc_xfer *x = &f->x;
+    if (!x->pio || opcode_of(f) != CMD_WRITE)
+        return;
+    x->buf[x->pos++] = v;
+    if (x->pos >= SECTOR)
+        pio_sector_done(f);
 }
 
 static void exec_read_id(struct fdc *f)
 {
     unsigned n = f->cmd[1] & 3, head = (f->cmd[1] >> 2) & 1;
     struct fdc_unit *u = &f->unit[n];
-    struct xfer x = { .st0 = (uint8_t)(head << 2 | n), .c = u->pcn, .h = (uint8_t)head, .n = 2 };
+    struct fdc_xfer x = { .st0 = (uint8_t)(head << 2 | n), .c = u->pcn, .h = (uint8_t)head,
+                          .n = 2 };
     if (medium_ok(f, u, head, &x)) {
         /* The next ID field to pass under the head. */
         u->sector = (uint8_t)(u->sector % u->spt + 1);
@@ -276,8 +414,8 @@ static void exec_format(struct fdc *f)
     unsigned n = f->cmd[1] & 3, head = (f->cmd[1] >> 2) & 1;
     struct fdc_unit *u = &f->unit[n];
     uint8_t sc = f->cmd[3], fill = f->cmd[5];
-    struct xfer x = { .st0 = (uint8_t)(head << 2 | n), .c = u->pcn, .h = (uint8_t)head,
-                      .n = f->cmd[2] };
+    struct fdc_xfer x = { .st0 = (uint8_t)(head << 2 | n), .c = u->pcn, .h = (uint8_t)head,
+                          .n = f->cmd[2] };
     f->last_eot = sc;
     if (!medium_ok(f, u, head, &x)) {
         finish_xfer(f, &x);
@@ -326,11 +464,6 @@ static void exec_format(struct fdc *f)
 
 static void start_execution(struct fdc *f)
 {
-    if (f->specify[1] & 1 && !f->warned_pio) {
-        f->warned_pio = true;
-        machine_log(f->m, "fdc: non-DMA mode (SPECIFY ND=1) is not implemented; "
-                    "data still moves by DMA");
-    }
     f->phase = PHASE_EXECUTION;
     timer_arm(f->m, &f->exec_timer, sched_now(f->m) + FDC_EXEC_NS);
 }
@@ -343,6 +476,8 @@ void fdc_command_start(struct fdc *f)
     switch (opcode_of(f)) {
     case CMD_READ:
     case CMD_WRITE:
+    case CMD_READ_TRACK:
+    case CMD_VERIFY:
     case CMD_READ_ID:
     case CMD_FORMAT:
         start_execution(f);
@@ -425,10 +560,10 @@ void fdc_command_finish(struct fdc *f)
 {
     switch (opcode_of(f)) {
     case CMD_READ:
-        exec_read_write(f, false);
-        break;
     case CMD_WRITE:
-        exec_read_write(f, true);
+    case CMD_READ_TRACK:
+    case CMD_VERIFY:
+        data_begin(f);
         break;
     case CMD_READ_ID:
         exec_read_id(f);

@@ -43,6 +43,20 @@
 
 enum fdc_phase { PHASE_COMMAND, PHASE_EXECUTION, PHASE_RESULT };
 
+/* A data command in its execution phase: the sector walk of READ DATA, WRITE DATA, READ
+ * TRACK and VERIFY, and in non-DMA mode the sector in the FIFO that the host is reading
+ * or writing one byte at a time. */
+struct fdc_xfer {
+    uint8_t st0, st1, st2;
+    uint8_t c, h, r, n;            /* the ID of the sector at hand; the result's C/H/R/N */
+    uint8_t head;                  /* the head the walk is on */
+    uint8_t done;                  /* READ TRACK and VERIFY with EC: sectors done so far */
+    bool matched;                  /* READ TRACK: some sector's ID matched the command's */
+    bool pio;                      /* a sector is in the FIFO for the host (non-DMA mode) */
+    uint16_t pos;                  /* bytes of it the host has taken or given */
+    uint8_t buf[512];
+};
+
 struct fdc_unit {
     struct fdc *owner;
     enum fdc_drive_type type;      /* FDC_DRIVE_NONE: nothing on this select line */
@@ -79,7 +93,7 @@ struct fdc {
     bool lock;
     uint8_t last_eot;              /* DUMPREG's SC/EOT byte */
     struct timer exec_timer;
-    bool warned_pio;
+    struct fdc_xfer x;
 };
 
 /* fdc.c */
@@ -98,5 +112,10 @@ void fdc_command_start(struct fdc *f);
 void fdc_command_finish(struct fdc *f);
 /* A drive's seek timer fired. */
 void fdc_seek_done(void *opaque);
+/* Non-DMA mode (SPECIFY's ND bit): the execution phase moves data through the FIFO. */
+bool fdc_pio_mode(const struct fdc *f);
+/* The host read (wrote) one FIFO byte during a non-DMA execution phase. */
+uint8_t fdc_pio_read(struct fdc *f);
+void fdc_pio_write(struct fdc *f, uint8_t v);
 
 #endif

@@ -16,6 +16,7 @@
 
 #include "devices/a20.h"
 #include "devices/device.h"
+#include "devices/devdump.h"
 #include "devices/iobus.h"
 #include "machine/machine.h"
 
@@ -486,6 +487,8 @@ static void i8042_destroy(void *dev)
     free(c);
 }
 
+static void i8042_dump(void *dev, FILE *out);
+
 static const struct device_ops i8042_ops = {
     .name = "i8042",
     .state_version = 1,
@@ -493,6 +496,7 @@ static const struct device_ops i8042_ops = {
     .save = i8042_save,
     .load = i8042_load,
     .destroy = i8042_destroy,
+    .dump = i8042_dump,
 };
 
 struct i8042 *i8042_create(struct machine *m)
@@ -533,4 +537,53 @@ uint8_t i8042_command_byte(const struct i8042 *c)
 uint8_t i8042_output_port(const struct i8042 *c)
 {
     return read_output_port(c);
+}
+
+/* `info device i8042`: status, command byte and output port decoded, the output buffer,
+ * the controller's reply queue and what waits on the sockets. */
+static void i8042_dump(void *dev, FILE *out)
+{
+    static const char *const str_bits[8] = { "obf", "ibf", "sys", "cmd", "unlocked", "auxobf",
+                                             "timeout", "parity" };
+    static const char *const ctr_bits[8] = { "kbdint", "auxint", "sys", "ovr", "kbddis",
+                                             "auxdis", "xlate", NULL };
+    static const char *const out_bits[8] = { "nreset", "a20", NULL, NULL, "obf", "auxobf",
+                                             "kbdclk", "kbddata" };
+    const struct i8042 *c = dev;
+    uint8_t s = read_status(c);
+    fprintf(out, "8042 keyboard controller (ports 60, 64): IRQ 1 %s, IRQ 12 %s\n",
+            c->irq_kbd ? "high" : "low", c->irq_aux ? "high" : "low");
+    fprintf(out, "status %02x:", s);
+    dump_flags(out, s, str_bits, 8);
+    fprintf(out, "\ncommand byte %02x:", ctr(c));
+    dump_flags(out, ctr(c), ctr_bits, 8);
+    uint8_t op = read_output_port(c);
+    fprintf(out, "\noutput port %02x:", op);
+    dump_flags(out, op, out_bits, 8);
+    fprintf(out, "\noutput buffer %02x, %s", c->out,
+            !c->obf ? "empty (the last byte read)" : c->obf_aux ? "full, from the aux device"
+                                                               : "full, from the keyboard");
+    if (c->pending)
+        fprintf(out, "; command %02x waits for its data byte on port 60", c->pending);
+    if (c->xlat_f0)
+        fprintf(out, "; translation holds a break prefix (F0)");
+    fprintf(out, "\ncontroller replies queued: %u", c->q_len);
+    for (unsigned k = 0; k < c->q_len; k++) {
+        const struct kbc_byte *b = &c->queue[(c->q_head + k) % QUEUE_LEN];
+        fprintf(out, " %02x%s", b->value, b->aux ? "(aux)" : "");
+    }
+    fputc('\n', out);
+    static const char *const sockets[2] = { "keyboard", "aux" };
+    for (unsigned k = 0; k < 2; k++) {
+        const struct ps2_port *p = &c->port[k];
+        fprintf(out, "%s socket: %s, clock %s", sockets[k],
+                p->ops ? "a device plugged in" : "empty",
+                channel_enabled(c, (enum i8042_channel)k) ? "enabled" : "held low");
+        if (p->ops && p->ops->has_data(p->dev))
+            fprintf(out, ", the device has bytes to send");
+        fputc('\n', out);
+    }
+    if (c->transfer.armed)
+        fprintf(out, "a byte crosses the link until %llu ns\n",
+                (unsigned long long)c->transfer.deadline);
 }

@@ -211,6 +211,21 @@ static bool channel_empty(const struct ide_channel *ch)
     return ch->drive[0].kind == IDE_NONE && ch->drive[1].kind == IDE_NONE;
 }
 
+/* Status as the host sees it. Device 0 answers for an absent device 1 with 00h (9.16.1),
+ * except while it is busy (a software reset, a command): then it holds the bus and every
+ * Status read shows its BSY, whichever device is selected. Without that, a BIOS waiting
+ * for BSY after SRST with device 1 selected polls 00h until its timeout runs out. */
+static uint8_t visible_status(const struct ide_channel *ch)
+{
+    const struct ide_drive *d = &ch->drive[ch->sel];
+    if (d->kind != IDE_NONE)
+        return d->status;
+    const struct ide_drive *other = &ch->drive[ch->sel ^ 1];
+    if (other->kind != IDE_NONE && (other->status & ST_BSY))
+        return other->status;
+    return 0x00;
+}
+
 /* ---- the Data register: 16-bit PIO; a dword access is two words, as on the PIIX ---- */
 
 static uint16_t data_in(struct ide_drive *d)
@@ -275,7 +290,7 @@ static uint8_t reg_read(struct ide_channel *ch, unsigned reg)
         return d->device;
     default: /* 7: Status; reading it acknowledges the interrupt */
         if (d->kind == IDE_NONE)
-            return 0x00; /* device 0 answers for an absent device 1 (9.16.1) */
+            return visible_status(ch);
         d->intrq = false;
         ide_update_irq(ch);
         return d->status;
@@ -389,10 +404,9 @@ static void diagnose(struct ide_channel *ch)
 static uint32_t ctl_read(void *opaque, uint16_t port, unsigned size)
 {
     struct ide_channel *ch = opaque;
-    const struct ide_drive *d = selected(ch);
     if (channel_empty(ch))
         return 0xFF;
-    return d->kind == IDE_NONE ? 0x00 : d->status;
+    return visible_status(ch);
 }
 
 static void ctl_write(void *opaque, uint16_t port, uint32_t value, unsigned size)

@@ -8,6 +8,7 @@
 
 #include "devices/block.h"
 #include "devices/device.h"
+#include "devices/devdump.h"
 #include "devices/ide_internal.h"
 #include "machine/machine.h"
 
@@ -139,6 +140,8 @@ static void ide_destroy(void *dev)
     free(c);
 }
 
+static void ide_dump(void *dev, FILE *out);
+
 static const struct device_ops ide_ops = {
     .name = "ide",
     .state_version = 1,
@@ -146,6 +149,7 @@ static const struct device_ops ide_ops = {
     .save = ide_save,
     .load = ide_load,
     .destroy = ide_destroy,
+    .dump = ide_dump,
 };
 
 static int channel_init(struct ide_controller *c, unsigned k)
@@ -200,4 +204,75 @@ struct ide_controller *ide_create(struct machine *m)
     }
     ide_reset(c);
     return c;
+}
+
+/* `info device ide`: each channel's control and bus-master registers, then each drive's
+ * command block registers, status and error decoded, and the command in flight. */
+static void ide_dump(void *dev, FILE *out)
+{
+    static const char *const status_bits[8] = { "err", "idx", "corr", "drq", "dsc", "df",
+                                                "drdy", "bsy" };
+    static const char *const error_bits[8] = { "amnf", "tk0nf", "abrt", "mcr", "idnf", "mc",
+                                               "unc", "icrc" };
+    static const char *const steps[] = {
+        [STEP_NONE] = "none", [STEP_RESET] = "reset", [STEP_COMPLETE] = "completing",
+        [STEP_DATA_IN] = "data in", [STEP_READ] = "reading", [STEP_WRITE] = "writing",
+        [STEP_DMA] = "DMA", [STEP_PACKET] = "packet", [STEP_ATAPI_DATA] = "ATAPI data",
+    };
+    const struct ide_controller *c = dev;
+    fprintf(out, "IDE controller: bus master %s\n",
+            !c->bm_present ? "absent" : c->bm_enabled ? "present, enabled" : "present, disabled");
+    for (unsigned k = 0; k < 2; k++) {
+        const struct ide_channel *ch = &c->ch[k];
+        fprintf(out, "channel %u (ports %03x-%03x, %03x; IRQ %u %s): unit %u selected, "
+                     "device control %02x (%s%s)\n",
+                k, ch->base, ch->base + 7, ch->ctl_port, ch->irq, ch->irq_level ? "high" : "low",
+                ch->sel, ch->devctl, (ch->devctl & DC_NIEN) ? "interrupts off" : "interrupts on",
+                (ch->devctl & DC_SRST) ? ", reset asserted" : "");
+        if (c->bm_present)
+            fprintf(out, "  bus master: command %02x (%s, %s), status %02x (%s%s%s), PRD table %08x\n",
+                    ch->bm.cmd, (ch->bm.cmd & BM_CMD_START) ? "started" : "stopped",
+                    (ch->bm.cmd & BM_CMD_READ) ? "to memory" : "from memory", ch->bm.status,
+                    (ch->bm.status & BM_ST_ACTIVE) ? "active" : "idle",
+                    (ch->bm.status & BM_ST_ERROR) ? ", error" : "",
+                    (ch->bm.status & BM_ST_INT) ? ", interrupt" : "", ch->bm.prd);
+        for (unsigned u = 0; u < 2; u++) {
+            const struct ide_drive *d = &ch->drive[u];
+            fprintf(out, "  unit %u: ", u);
+            if (d->kind == IDE_NONE) {
+                fprintf(out, "nothing attached\n");
+                continue;
+            }
+            if (d->kind == IDE_ATA)
+                fprintf(out, "ATA disk \"%s\", %llu sectors (%llu MiB), CHS %u/%u/%u\n", d->model,
+                        (unsigned long long)d->sectors,
+                        (unsigned long long)(d->sectors * IDE_SECTOR >> 20), d->cur_cyls,
+                        d->cur_heads, d->cur_spt);
+            else
+                fprintf(out, "ATAPI CD-ROM \"%s\", %s%s%s; sense %x/%02x/%02x\n", d->model,
+                        d->blk ? "disc in" : "no disc", d->atapi.tray_open ? ", tray open" : "",
+                        d->atapi.locked ? ", locked" : "", d->atapi.sense_key, d->atapi.asc,
+                        d->atapi.ascq);
+            fprintf(out, "    status %02x:", d->status);
+            dump_flags(out, d->status, status_bits, 8);
+            fprintf(out, "; error %02x:", d->error);
+            dump_flags(out, d->error, error_bits, 8);
+            fprintf(out, "\n    feature %02x count %02x LBA %02x %02x %02x device %02x (%s, unit %u)%s\n",
+                    d->feature, d->count, d->lbah, d->lbam, d->lbal, d->device,
+                    (d->device & DEV_LBA) ? "LBA" : "CHS", (d->device & DEV_DEV) ? 1u : 0u,
+                    d->intrq ? ", INTRQ pending" : "");
+            fprintf(out, "    last command %02x", d->cmd);
+            if (d->timer.armed)
+                fprintf(out, ", in progress (next: %s at %llu ns)",
+                        d->step < sizeof steps / sizeof steps[0] && steps[d->step] ? steps[d->step] : "?",
+                        (unsigned long long)d->timer.deadline);
+            if (d->status & ST_DRQ)
+                fprintf(out, ", PIO window %u of %u bytes (%s)", d->pos, d->end,
+                        d->pio_out ? "host writes" : "host reads");
+            if (d->kind == IDE_ATA && d->left)
+                fprintf(out, ", next LBA %llu, %u sectors left", (unsigned long long)d->lba, d->left);
+            fprintf(out, "; multiple %u, transfer mode %02x, write cache %s\n", d->mult,
+                    d->xfer_mode, d->wcache ? "on" : "off");
+        }
+    }
 }

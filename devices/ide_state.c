@@ -25,7 +25,7 @@ static void save_drive(const struct ide_drive *d, struct state_buf *out)
     put_bool(out, d->done_irq);
     put_bool(out, d->dma_wait);
     put_bool(out, d->timer.armed);
-    state_put_u64(out, d->timer.deadline);
+    state_put_u64(out, d->timer.armed ? d->timer.deadline : 0); /* a stale one is noise */
     state_put_u32(out, d->pos);
     state_put_u32(out, d->end);
     state_put_u32(out, d->fill);
@@ -124,8 +124,12 @@ static bool load_drive(struct ide_drive *d, struct state_buf *in)
         return false;
     if (a->limit > IDE_BUF_SIZE)
         return false;
-    if (a->limit < 2)
-        a->limit = 0xFFFE; /* as PACKET would have taken it: a block must carry a word */
+    /* As PACKET would have taken it: a block must carry a word. 0 is left alone on a disk
+     * and while no command is under way (the power-on value), so a state loads as it was
+     * saved. */
+    bool busy = d->step != STEP_NONE || d->pos < d->end;
+    if (d->kind == IDE_ATAPI && (a->limit == 1 || (a->limit == 0 && busy)))
+        a->limit = 0xFFFE;
     struct machine *m = ide_machine(d);
     timer_cancel(m, &d->timer);
     if (armed && !in->error)

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 
 #include "devices/device.h"
+#include "devices/devdump.h"
 #include "devices/iobus.h"
 #include "machine/machine.h"
 
@@ -443,6 +444,8 @@ static void pic_destroy(void *dev)
     free(dev);
 }
 
+static void pic_dump(void *dev, FILE *out);
+
 static const struct device_ops pic_ops = {
     .name = "pic",
     .state_version = 1,
@@ -450,6 +453,7 @@ static const struct device_ops pic_ops = {
     .save = pic_save,
     .load = pic_load,
     .destroy = pic_destroy,
+    .dump = pic_dump,
 };
 
 void pic_view(const struct pic *p, unsigned chip, struct pic_chip_view *out)
@@ -485,4 +489,50 @@ struct pic *pic_create(struct machine *m)
         .opaque = p, .set_irq = pic_set_irq, .intr_pending = pic_intr_pending,
         .acknowledge = pic_acknowledge });
     return p;
+}
+
+/* `info device pic`: both chips' registers and their programming, decoded. */
+static void pic_dump(void *dev, FILE *out)
+{
+    const struct pic *p = dev;
+    for (unsigned k = 0; k < 2; k++) {
+        const struct pic_chip *c = &p->chip[k];
+        unsigned irq0 = k * 8;
+        fprintf(out, "%s 8259A (ports %02x-%02x), vectors %02x-%02x", k ? "slave" : "master",
+                k ? PIC_SLAVE_PORT : PIC_MASTER_PORT, (k ? PIC_SLAVE_PORT : PIC_MASTER_PORT) + 1,
+                c->icw2 & 0xF8, (c->icw2 & 0xF8) | 7);
+        if (c->init_step)
+            fprintf(out, ", initializing: ICW%u expected next", c->init_step);
+        fprintf(out, "\n  ICW1 %02x ICW2 %02x ICW3 %02x ICW4 %02x: %s, %s, ", c->icw1, c->icw2,
+                c->icw3, c->icw4, (c->icw1 & ICW1_LTIM) ? "level triggered" : "edge triggered",
+                (c->icw4 & ICW4_UPM) ? "8086 mode" : "8080 mode");
+        if (c->icw1 & ICW1_SNGL)
+            fprintf(out, "single");
+        else if (c->is_master)
+            fprintf(out, "cascade, slaves on IR mask %02x", c->icw3);
+        else
+            fprintf(out, "cascade, slave ID %u", c->icw3 & 7);
+        fprintf(out, ", %s, %s\n", (c->icw4 & ICW4_AEOI) ? "auto EOI" : "normal EOI",
+                (c->icw4 & ICW4_SFNM) ? "special fully nested" : "fully nested");
+        fprintf(out, "  IRR %02x", c->irr);
+        dump_bit_list(out, "irq", c->irr, 8, irq0);
+        fprintf(out, "  ISR %02x", c->isr);
+        dump_bit_list(out, "irq", c->isr, 8, irq0);
+        fprintf(out, "  IMR %02x", c->imr);
+        dump_bit_list(out, "irq", c->imr, 8, irq0);
+        fprintf(out, "\n  input lines %02x  ELCR %02x", c->lines, c->elcr);
+        dump_bit_list(out, "level", level_lines(c) & 0xFF, 8, irq0);
+        int req = chip_request(c);
+        fprintf(out, "\n  IR%u has the highest priority, port %02x reads the %s, special mask %s, "
+                     "rotate in auto EOI %s, INT %s",
+                (unsigned)ir_of_rank(c, 0), k ? PIC_SLAVE_PORT : PIC_MASTER_PORT,
+                c->poll ? "poll byte" : c->read_isr ? "ISR" : "IRR", c->special_mask ? "on" : "off",
+                c->rotate_aeoi ? "on" : "off", req >= 0 ? "high" : "low");
+        if (req >= 0)
+            fprintf(out, " (irq %u, vector %02x)", irq0 + (unsigned)req, chip_vector(c, req));
+        fputc('\n', out);
+    }
+    if (p->inta_irq >= 0)
+        fprintf(out, "interrupt acknowledge in progress: master IR%d%s\n", p->inta_irq,
+                p->inta_cascade ? " (the slave's)" : "");
 }

@@ -8,6 +8,7 @@
 #include <stdlib.h>
 
 #include "devices/device.h"
+#include "devices/devdump.h"
 #include "devices/iobus.h"
 #include "machine/machine.h"
 
@@ -570,7 +571,7 @@ static void pit_save(void *dev, struct state_buf *out)
     state_put_u8(out, p->irq_level);
     state_put_u64(out, (uint64_t)p->irq_tick);
     state_put_u8(out, p->timer.armed);
-    state_put_u64(out, p->timer.deadline);
+    state_put_u64(out, p->timer.armed ? p->timer.deadline : 0); /* a stale one is noise */
 }
 
 /* A count of 0 would divide by zero in the sequences: a damaged snapshot is refused. */
@@ -633,6 +634,8 @@ static void pit_destroy(void *dev)
     free(p);
 }
 
+static void pit_dump(void *dev, FILE *out);
+
 static const struct device_ops pit_ops = {
     .name = "pit",
     .state_version = 1,
@@ -640,6 +643,7 @@ static const struct device_ops pit_ops = {
     .save = pit_save,
     .load = pit_load,
     .destroy = pit_destroy,
+    .dump = pit_dump,
 };
 
 struct pit *pit_create(struct machine *m)
@@ -657,4 +661,55 @@ struct pit *pit_create(struct machine *m)
     if (iobus_register(&m->io, PIT_PORT, 4, pit_read, pit_write, p, IO_SIZE_8, "pit") != 0)
         return NULL;
     return p;
+}
+
+/* `info device pit`: each counter's programming and, worked out for the present pulse on
+ * a copy (looking changes nothing), its count and OUT. */
+static void pit_dump(void *dev, FILE *out)
+{
+    static const char *const modes[6] = {
+        "interrupt on terminal count", "hardware retriggerable one-shot", "rate generator",
+        "square wave generator", "software triggered strobe", "hardware triggered strobe",
+    };
+    static const char *const access[4] = { "latch", "LSB only", "MSB only", "LSB then MSB" };
+    static const char *const states[3] = { "idle (no count, or waiting for a trigger)",
+                                           "counting", "paused (GATE low)" };
+    const struct pit *p = dev;
+    int64_t t = now_tick(p);
+    fprintf(out, "8254 PIT (ports 40-43), %u Hz: pulse %lld; IRQ 0 %s", PIT_HZ, (long long)t,
+            p->irq_level ? "high" : "low");
+    if (p->timer.armed)
+        fprintf(out, ", next OUT 0 edge at %llu ns", (unsigned long long)p->timer.deadline);
+    fputc('\n', out);
+    for (unsigned c = 0; c < 3; c++) {
+        struct pit_channel ch = p->ch[c];
+        sync(&ch, t);
+        fprintf(out, "counter %u: mode %u (%s), %s, %s; GATE %u, OUT %u\n", c, ch.mode,
+                modes[ch.mode], ch.bcd ? "BCD" : "binary", access[ch.rw & 3], (unsigned)ch.gate,
+                (unsigned)out_at(&ch, t));
+        fprintf(out, "  count register %04x%s, counting element %04x %s", ch.cr,
+                ch.cr_written ? "" : " (no count written since the control word)",
+                encode_count(&ch, value_at(&ch, t)),
+                ch.state == CH_RUN && t < ch.base ? "(loading)" : states[ch.state]);
+        if (ch.state == CH_RUN && (ch.mode == 2 || ch.mode == 3))
+            fprintf(out, ", period %u pulses = %.3f Hz", ch.n, (double)PIT_HZ / ch.n);
+        fputc('\n', out);
+        if (ch.count_latched || ch.status_latched || ch.write_msb || ch.read_msb || ch.pending ||
+            t < ch.null_until) {
+            fputc(' ', out);
+            if (ch.count_latched)
+                fprintf(out, " output latch %04x;", ch.latch);
+            if (ch.status_latched)
+                fprintf(out, " status latched %02x;", ch.status);
+            if (ch.write_msb)
+                fprintf(out, " next write is the MSB;");
+            if (ch.read_msb)
+                fprintf(out, " next read is the MSB;");
+            if (ch.pending)
+                fprintf(out, " new count %u waiting for the end of the cycle;", ch.pending_n);
+            if (t < ch.null_until)
+                fprintf(out, " null count;");
+            fputc('\n', out);
+        }
+    }
 }

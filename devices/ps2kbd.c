@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "devices/device.h"
+#include "devices/devdump.h"
 #include "devices/ps2.h"
 #include "machine/machine.h"
 
@@ -420,6 +421,8 @@ static void kbd_destroy(void *dev)
     free(k);
 }
 
+static void ps2kbd_dump(void *dev, FILE *out);
+
 static const struct device_ops ps2kbd_ops = {
     .name = "ps2kbd",
     .state_version = 1,
@@ -427,6 +430,7 @@ static const struct device_ops ps2kbd_ops = {
     .save = kbd_save,
     .load = kbd_load,
     .destroy = kbd_destroy,
+    .dump = ps2kbd_dump,
 };
 
 struct ps2kbd *ps2kbd_create(struct machine *m, struct ps2_port *port)
@@ -457,4 +461,35 @@ uint8_t ps2kbd_leds(const struct ps2kbd *k)
 unsigned ps2kbd_scancode_set(const struct ps2kbd *k)
 {
     return k->set;
+}
+
+/* `info device ps2kbd`: the keyboard's settings and the bytes it has queued. */
+static void ps2kbd_dump(void *dev, FILE *out)
+{
+    static const char *const led_bits[3] = { "scroll", "num", "caps" };
+    const struct ps2kbd *k = dev;
+    unsigned rate = k->typematic & 0x1F, delay = (k->typematic >> 5) & 3;
+    /* Typematic period: (8 + A) * 2^B * 4.17 ms with A bits 0-2, B bits 3-4. */
+    double period_ms = (8 + (rate & 7)) * (double)(1u << (rate >> 3)) * 4.17;
+    fprintf(out, "PS/2 keyboard: scan code set %u, scanning %s, LEDs %02x:", k->set,
+            k->scanning ? "on" : "off", k->leds);
+    dump_flags(out, k->leds, led_bits, 3);
+    fprintf(out, "\ntypematic %02x: %.1f characters/s after %u ms", k->typematic,
+            1000.0 / period_ms, 250 * (delay + 1));
+    if (k->expect)
+        fprintf(out, "; command %02x waits for its parameter", k->expect);
+    fprintf(out, "\nreplies queued:%s", k->reply_len ? "" : " none");
+    for (unsigned j = 0; j < k->reply_len; j++)
+        fprintf(out, " %02x", k->reply[(k->reply_head + j) % REPLY_LEN]);
+    fprintf(out, "; scan code bytes queued:%s", k->key_len ? "" : " none");
+    for (unsigned j = 0; j < k->key_len; j++)
+        fprintf(out, " %02x", k->keys[(k->key_head + j) % PS2KBD_QUEUE_LEN]);
+    fprintf(out, "\nkeys down:");
+    unsigned down = 0;
+    for (unsigned key = 0; key < PC_KEY_COUNT; key++)
+        if (is_down(k, (enum pc_key)key)) {
+            fprintf(out, " %s", pc_key_name((enum pc_key)key));
+            down++;
+        }
+    fprintf(out, "%s\n", down ? "" : " none");
 }

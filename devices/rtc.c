@@ -10,6 +10,7 @@
 #include <stdlib.h>
 
 #include "devices/device.h"
+#include "devices/devdump.h"
 #include "devices/iobus.h"
 #include "machine/machine.h"
 
@@ -446,7 +447,7 @@ static void rtc_save(void *dev, struct state_buf *out)
     state_put_u64(out, r->chain_start);
     state_put_u64(out, r->synced);
     state_put_u8(out, r->timer.armed);
-    state_put_u64(out, r->timer.deadline);
+    state_put_u64(out, r->timer.armed ? r->timer.deadline : 0); /* a stale one is noise */
 }
 
 static bool rtc_load(void *dev, struct state_buf *in, uint32_t version)
@@ -477,6 +478,8 @@ static void rtc_destroy(void *dev)
     free(r);
 }
 
+static void rtc_dump(void *dev, FILE *out);
+
 static const struct device_ops rtc_ops = {
     .name = "rtc",
     .state_version = 1,
@@ -484,6 +487,7 @@ static const struct device_ops rtc_ops = {
     .save = rtc_save,
     .load = rtc_load,
     .destroy = rtc_destroy,
+    .dump = rtc_dump,
 };
 
 /* The registers for `base` in BCD, 24-hour mode. */
@@ -524,4 +528,55 @@ struct rtc *rtc_create(struct machine *m, time_t base, bool use_host_clock)
     if (iobus_register(&m->io, RTC_PORT, 2, rtc_read, rtc_write, r, IO_SIZE_8, "rtc") != 0)
         return NULL;
     return r;
+}
+
+/* `info device rtc`: the clock as the guest would read it now (worked out on a copy, so
+ * looking clears no flag), registers A-D decoded, and the whole CMOS RAM. */
+static void rtc_dump(void *dev, FILE *out)
+{
+    static const char *const b_bits[8] = { "dse", "24h", "dm", "sqwe", "uie", "aie", "pie", "set" };
+    static const char *const c_bits[8] = { NULL, NULL, NULL, NULL, "uf", "af", "pf", "irqf" };
+    static const char *const days[8] = { "?", "Sunday", "Monday", "Tuesday", "Wednesday",
+                                         "Thursday", "Friday", "Saturday" };
+    const struct rtc *live = dev;
+    uint64_t now = sched_now(live->m);
+    struct rtc copy = *live;
+    struct rtc *r = &copy;
+    sync(r, now);
+    const uint8_t *t = r->ram;
+    int hour = hour_from_reg(r, t[R_HOUR]);
+    unsigned dow = from_reg(r, t[R_DOW]);
+    fprintf(out, "MC146818A RTC (ports 70-71): index %02x, NMI %s, IRQ 8 %s\n", live->index,
+            live->nmi_masked ? "masked" : "enabled", live->irq_level ? "high" : "low");
+    fprintf(out, "time %02u%02u-%02u-%02u %02d:%02u:%02u, %s; %s, %s\n",
+            from_reg(r, t[CMOS_CENTURY]), from_reg(r, t[R_YEAR]), from_reg(r, t[R_MON]),
+            from_reg(r, t[R_DAY]), hour, from_reg(r, t[R_MIN]), from_reg(r, t[R_SEC]),
+            days[dow < 8 ? dow : 0], (t[R_B] & B_DM) ? "binary" : "BCD",
+            (t[R_B] & B_24H) ? "24-hour" : "12-hour");
+    struct alarm a = read_alarm(r);
+    const int fields[3] = { a.hour, a.min, a.sec };
+    /* ** = don't care (top bits set), !! = a value no time can match */
+    fprintf(out, "alarm");
+    for (unsigned k = 0; k < 3; k++) {
+        fputc(k ? ':' : ' ', out);
+        if (fields[k] < 0)
+            fputs(fields[k] == -1 ? "**" : "!!", out);
+        else
+            fprintf(out, "%02d", fields[k]);
+    }
+    fputc('\n', out);
+    uint32_t per = periodic_cycles(r);
+    fprintf(out, "A %02x: UIP %u, divider %u%u%u (%s), rate %u", t[R_A] | (uip(r, now) ? A_UIP : 0),
+            (unsigned)uip(r, now), (t[R_A] >> 6) & 1, (t[R_A] >> 5) & 1, (t[R_A] >> 4) & 1,
+            chain_running(r) ? "32.768 kHz, running" : "stopped or not 32.768 kHz",
+            t[R_A] & A_RS);
+    if (per)
+        fprintf(out, " (periodic %.3f Hz)", (double)CHAIN_HZ / per);
+    fprintf(out, "\nB %02x:", t[R_B]);
+    dump_flags(out, t[R_B], b_bits, 8);
+    uint8_t c = (uint8_t)((t[R_C] & C_FLAGS) | (irqf(r) ? C_IRQF : 0));
+    fprintf(out, "\nC %02x:", c);
+    dump_flags(out, c, c_bits, 8);
+    fprintf(out, "\nD %02x: VRT (battery good)\nCMOS RAM:\n", D_VRT);
+    dump_hex_rows(out, t, sizeof r->ram, 0);
 }

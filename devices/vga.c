@@ -2,6 +2,7 @@
  * Bochs VBE ports, and the PCI function QEMU's "-vga std" presents (1234:1111, class
  * 0x030000, BAR0 a prefetchable 16 MiB linear frame buffer in host memory, the VGA BIOS
  * behind the expansion ROM BAR), at device 2 as on QEMU's i440FX board. */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -67,6 +68,8 @@ static void vga_destroy(void *dev)
     free(v);
 }
 
+static void vga_dump(void *dev, FILE *out);
+
 static const struct device_ops vga_ops = {
     .name = "vga",
     .state_version = 1,
@@ -74,6 +77,7 @@ static const struct device_ops vga_ops = {
     .save = vga_save,
     .load = vga_load,
     .destroy = vga_destroy,
+    .dump = vga_dump,
 };
 
 struct vga *vga_create(struct machine *m, struct pci_bus *bus, const uint8_t *vgabios,
@@ -141,4 +145,78 @@ fail_vga_ports:
 fail:
     vga_destroy(v);
     return NULL;
+}
+
+/* `info device vga`: what the registers make of the picture, every register of the
+ * sequencer, CRTC, graphics and attribute controllers as rows (as Bochs's `info vga`
+ * gives them), the DAC and VBE state, and in a text mode the text on the screen. */
+static void vga_dump(void *dev, FILE *out)
+{
+    static const char *const gr_modes[2] = { "text", "graphics" };
+    struct vga *v = dev;
+    unsigned cols = 0, rows = 0;
+    bool text = vga_text_mode(v, &cols, &rows);
+    if (vbe_enabled(v))
+        fprintf(out, "VBE mode %ux%u, %u bpp%s, bank %u, virtual width %u, offset %u,%u\n",
+                v->vbe[VBE_DISPI_INDEX_XRES], v->vbe[VBE_DISPI_INDEX_YRES], vbe_bpp(v),
+                (v->vbe[VBE_DISPI_INDEX_ENABLE] & VBE_DISPI_LFB_ENABLED) ? ", linear frame buffer" : "",
+                v->vbe[VBE_DISPI_INDEX_BANK], v->vbe[VBE_DISPI_INDEX_VIRT_WIDTH],
+                v->vbe[VBE_DISPI_INDEX_X_OFFSET], v->vbe[VBE_DISPI_INDEX_Y_OFFSET]);
+    else if (text)
+        fprintf(out, "VGA text mode %ux%u, %u-dot characters %u scanlines high\n", cols, rows,
+                (v->sr[1] & 1) ? 8u : 9u, (v->cr[0x09] & 0x1Fu) + 1);
+    else
+        fprintf(out, "VGA graphics mode, %u character clocks by %u scanlines, %s\n",
+                vga_hdisp(v), vga_vdisp(v),
+                (v->gr[5] & 0x40) ? "256 colours" : (v->gr[5] & 0x20) ? "CGA 4 colours"
+                                                                      : "16 colours (planar)");
+    fprintf(out, "misc %02x: ports 3%cx, clock %u, RAM %s; start address %04x, offset %u, "
+                 "line compare %u; screen %s\n",
+            v->misc, (v->misc & 1) ? 'D' : 'B', (v->misc >> 2) & 3,
+            (v->misc & 2) ? "enabled" : "disabled", vga_start_address(v), v->cr[0x13],
+            vga_line_compare(v), (v->ar_index & 0x20) ? "on" : "blanked (palette source)");
+    fprintf(out, "sequencer (index %02x):", v->sr_index);
+    for (unsigned k = 0; k < sizeof v->sr; k++)
+        fprintf(out, " %02x", v->sr[k]);
+    fprintf(out, "\nCRTC (index %02x):", v->cr_index);
+    for (unsigned k = 0; k < sizeof v->cr; k++)
+        fprintf(out, "%s%02x", k && k % 16 == 0 ? "\n                 " : " ", v->cr[k]);
+    fprintf(out, "\ngraphics (index %02x):", v->gr_index);
+    for (unsigned k = 0; k < sizeof v->gr; k++)
+        fprintf(out, " %02x", v->gr[k]);
+    fprintf(out, "  (%s, write mode %u, read mode %u)", gr_modes[v->gr[6] & 1], v->gr[5] & 3,
+            (v->gr[5] >> 3) & 1);
+    fprintf(out, "\nattribute (index %02x, next write is %s):", v->ar_index,
+            v->ar_data_next ? "data" : "an index");
+    for (unsigned k = 0; k < sizeof v->ar; k++)
+        fprintf(out, "%s%02x", k && k % 16 == 0 ? "\n                 " : " ", v->ar[k]);
+    fprintf(out, "\nDAC: mask %02x, write index %02x, read index %02x, %s\n", v->dac_mask,
+            v->dac_write_index, v->dac_read_index, v->dac_reading ? "reading" : "writing");
+    fprintf(out, "VBE (index %x):", v->vbe_index);
+    for (unsigned k = 0; k < VBE_DISPI_INDEX_NB; k++)
+        fprintf(out, " %04x", v->vbe[k]);
+    fputc('\n', out);
+    unsigned ccol, crow;
+    if (!text || cols == 0 || cols > 256 || rows > 128)
+        return;
+    if (vga_text_cursor(v, &ccol, &crow))
+        fprintf(out, "cursor at row %u, column %u\n", crow, ccol);
+    uint16_t *cells = calloc((size_t)cols * rows, sizeof *cells);
+    if (!cells)
+        return;
+    vga_text_snapshot(v, cells);
+    fprintf(out, "screen text (blank rows left out):\n");
+    for (unsigned r = 0; r < rows; r++) {
+        char line[257];
+        unsigned n = 0;
+        for (unsigned c = 0; c < cols; c++) {
+            uint8_t ch = (uint8_t)cells[r * cols + c];
+            line[n++] = ch >= 32 && ch < 127 ? (char)ch : ' ';
+        }
+        while (n && line[n - 1] == ' ')
+            n--;
+        if (n)
+            fprintf(out, "  %2u| %.*s\n", r, (int)n, line);
+    }
+    free(cells);
 }

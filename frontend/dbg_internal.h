@@ -100,6 +100,7 @@ struct debugger {
     uint64_t max_insns;
     bool (*poll)(void *opaque);
     void *poll_opaque;
+    const char *script;         /* --debug-script not yet run by debugger_enter() */
 
     struct dbg_bp bp[DBG_MAX_BP];
     int bp_count, next_id;
@@ -210,6 +211,9 @@ int cmd_dreg(struct debugger *d, int argc, char **argv);
 int cmd_fpu(struct debugger *d, int argc, char **argv);
 int cmd_info_cpu(struct debugger *d, int argc, char **argv);
 int cmd_info_device(struct debugger *d, int argc, char **argv);
+/* `info device NAME` (NAME quoted or not, or one of Bochs's names such as cmos, serial):
+ * 0, or -1 when no device has that name. */
+int dbg_info_device_named(struct debugger *d, const char *name);
 
 /* ---- dbg_tables.c: descriptors, tables, page walks ---- */
 int cmd_sreg(struct debugger *d, int argc, char **argv);

@@ -366,6 +366,53 @@ int cmd_info_cpu(struct debugger *d, int argc, char **argv)
     return 0;
 }
 
+/* Bochs's names for the devices of its `info` commands, where glass86's differ. "serial"
+ * stands for every UART (com1..com4). */
+static const struct { const char *bochs, *ours; } device_aliases[] = {
+    { "cmos", "rtc" }, { "keyboard", "i8042" }, { "floppy", "fdc" }, { "harddrv", "ide" },
+    { "dma", "dma8237" }, { "serial", "com" },
+};
+
+static void dump_device(struct debugger *d, const struct device_instance *di)
+{
+    if (di->ops->dump)
+        di->ops->dump(di->dev, d->out);
+    else
+        fprintf(d->out, "%s: no details\n", di->ops->name);
+}
+
+int dbg_info_device_named(struct debugger *d, const char *arg)
+{
+    struct machine *m = d->m;
+    char name[64];
+    size_t n = strlen(arg);
+    /* Bochs writes the name in quotes: info device 'pic' */
+    if (n >= 2 && (arg[0] == '\'' || arg[0] == '"') && arg[n - 1] == arg[0]) {
+        arg++;
+        n -= 2;
+    }
+    snprintf(name, sizeof name, "%.*s", (int)n, arg);
+    bool prefix = false;
+    for (size_t k = 0; k < sizeof device_aliases / sizeof device_aliases[0]; k++)
+        if (strcasecmp(name, device_aliases[k].bochs) == 0) {
+            prefix = strcmp(device_aliases[k].bochs, "serial") == 0;
+            snprintf(name, sizeof name, "%s", device_aliases[k].ours);
+        }
+    int shown = 0;
+    for (int k = 0; k < m->device_count; k++) {
+        const struct device_instance *di = &m->devices[k];
+        bool match = prefix ? strncasecmp(di->ops->name, name, strlen(name)) == 0
+                            : strcasecmp(di->ops->name, name) == 0;
+        if (!match)
+            continue;
+        if (prefix)
+            fprintf(d->out, "%s: ", di->ops->name);
+        dump_device(d, di);
+        shown++;
+    }
+    return shown ? 0 : -1;
+}
+
 int cmd_info_device(struct debugger *d, int argc, char **argv)
 {
     struct machine *m = d->m;
@@ -386,15 +433,7 @@ int cmd_info_device(struct debugger *d, int argc, char **argv)
         }
         return 0;
     }
-    for (int k = 0; k < m->device_count; k++) {
-        const struct device_instance *di = &m->devices[k];
-        if (strcasecmp(di->ops->name, argv[2]) != 0)
-            continue;
-        if (di->ops->dump)
-            di->ops->dump(di->dev, d->out);
-        else
-            fprintf(d->out, "%s: no details\n", di->ops->name);
+    if (dbg_info_device_named(d, argv[2]) == 0)
         return 0;
-    }
     return dbg_error(d, "no device '%s' (info device lists them)", argv[2]);
 }

@@ -128,10 +128,12 @@ static const struct command commands[] = {
       "Disassemble N instructions (default 10) at ADDR (default CS:EIP), 16- or 32-bit\n"
       "as CS says unless /16 or /32 is given." },
     { "print-stack|stack", cmd_print_stack, "print-stack [N]", "N stack entries (default 16) from SS:ESP." },
-    { "info", cmd_info, "info break|registers|cpu|device [NAME]|gdt|idt|ldt [FIRST [LAST]]|tss|tab",
+    { "info", cmd_info, "info break|registers|cpu|device [NAME]|gdt|idt|ldt [FIRST [LAST]]|tss|tab|DEVICE",
       "info gdt|idt|ldt|tss: descriptor tables and the TSS, decoded (real mode: idt shows\n"
       "the IVT); info tab: every mapping of the page tables; info cpu: the model and the\n"
-      "statistics; info device: the devices and port map, or one device's state." },
+      "statistics; info device: the devices and port map, or one device's registers and\n"
+      "state decoded (pic, pit, rtc, i8042, com1-com4, dma8237, fdc, ide, vga...). Bochs's\n"
+      "forms work too: info device 'pic', info pic, info cmos, info serial, info floppy." },
     { "page", cmd_page, "page ADDR", "Walk the page tables for a linear address: PDE, PTE, bits, physical address." },
     { "calc|?", cmd_calc, "calc EXPR", "Evaluate an expression (what conditions and addresses accept)." },
     /* Symbols and tracing */
@@ -218,7 +220,11 @@ static int cmd_info(struct debugger *d, int argc, char **argv)
         return cmd_sreg(d, argc, argv);
     if (!strcmp(w, "tab"))
         return cmd_info_tab(d, argc, argv);
-    return dbg_error(d, "info what? break, registers, cpu, device, gdt, idt, ldt, tss, tab");
+    /* Bochs's `info pic`, `info cmos`...: a device's state. */
+    if (argc == 2 && dbg_info_device_named(d, w) == 0)
+        return 0;
+    return dbg_error(d, "info what? break, registers, cpu, device, gdt, idt, ldt, tss, tab, "
+                        "or a device's name");
 }
 
 #define MAX_ARGS 32
@@ -281,6 +287,7 @@ struct debugger *debugger_create(struct machine *m, const struct debugger_config
     d->max_insns = cfg->max_insns;
     d->poll = cfg->poll;
     d->poll_opaque = cfg->poll_opaque;
+    d->script = cfg->script;
     d->next_time = UINT64_MAX;
     if (dbg_disasm_open(d) != 0) {
         fprintf(stderr, "glass86: error: cannot start the Capstone disassembler\n");
@@ -357,7 +364,13 @@ enum debugger_verdict debugger_enter(struct machine *m, struct debugger *d)
     d->verdict_quit = 0;
     d->catch_sigint = true;
     print_where(d);
-    command_loop(d);
+    if (d->script) { /* a PC started with --debug-script: the script comes first, once */
+        const char *script = d->script;
+        d->script = NULL;
+        dbg_source(d, script, true);
+    }
+    if (!d->verdict_quit)
+        command_loop(d);
     return verdict(d);
 }
 
@@ -389,8 +402,10 @@ struct outcome debugger_session(struct machine *m, const struct debugger_config 
     if (interactive) {
         d->catch_sigint = true;
         print_where(d);
-        if (cfg->script)
+        if (d->script) {
+            d->script = NULL;
             dbg_source(d, cfg->script, true);
+        }
         if (!d->verdict_quit)
             command_loop(d);
         v = verdict(d);

@@ -7,6 +7,12 @@
  *               [--boot ORDER] [--budget N] [--repeat N] [--fwlog FILE] [--screen]
  *               [--trace-ports FIRST-LAST] [--bios FILE] [--vgabios FILE]
  *               [--ram MB] [--serial SPEC]
+ *               [--until-screen] [--serial-expect TEXT]...
+ * --until-screen is for guests that never exit (a boot prompt, a memory tester): the run
+ * succeeds as soon as every --screen-expect and --serial-expect text is there, checked
+ * every SLICE_INSNS virtual instructions, and fails if the budget runs out first.
+ * --serial-expect connects COM1 to an in-memory line and looks for TEXT in what the guest
+ * sent on it.
  * --ram sets the RAM size in MiB (default 32); --serial connects COM1 to a chardev_open()
  * spec such as file:/tmp/com1.txt (default: no serial port).
  * --trace-ports logs every access to those ports on stderr with the instruction count,
@@ -15,6 +21,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "devices/chardev.h"
 #include "devices/vga.h"
 #include "machine/machine.h"
 #include "machine/pc.h"
@@ -28,7 +35,13 @@ struct boot_result {
     char *output;          /* debug port bytes */
     size_t output_len;
     char screen[128 * 257];/* the text screen at the end, one line per row */
+    char *serial;          /* COM1 output with --serial-expect (NUL-terminated) */
+    bool seen_all;         /* --until-screen: every expected text showed up */
 };
+
+/* --until-screen looks at the screen this often (virtual instructions, HLT skips included):
+ * 0.1 s of guest time at the default 100 MIPS, a negligible cost per look. */
+#define SLICE_INSNS 10000000ull
 
 /* Port tracing: each traced handler is swapped for a wrapper that logs and calls it. */
 struct traced {
@@ -80,6 +93,9 @@ struct options {
     unsigned expect_count;
     const char *screen_expect[8]; /* and these on the text screen */
     unsigned screen_expect_count;
+    const char *serial_expect[8]; /* and these in COM1's output */
+    unsigned serial_expect_count;
+    bool until_screen;
     uint64_t budget;
     int repeat;
     const char *fwlog;
@@ -132,6 +148,51 @@ static void read_screen(struct machine *m, char *out, size_t cap)
     free(cells);
 }
 
+/* COM1's output so far, NUL-terminated, with NUL bytes shown as spaces (strstr-able). */
+static char *serial_text(const struct chardev *cd)
+{
+    size_t n = 0;
+    const uint8_t *b = cd ? chardev_script_output(cd, &n) : NULL;
+    char *t = malloc(n + 1);
+    if (!t)
+        return NULL;
+    for (size_t k = 0; k < n; k++)
+        t[k] = b[k] ? (char)b[k] : ' ';
+    t[n] = '\0';
+    return t;
+}
+
+static bool all_seen(const struct options *o, const char *screen, const char *serial)
+{
+    for (unsigned k = 0; k < o->screen_expect_count; k++)
+        if (!strstr(screen, o->screen_expect[k]))
+            return false;
+    for (unsigned k = 0; k < o->serial_expect_count; k++)
+        if (!serial || !strstr(serial, o->serial_expect[k]))
+            return false;
+    return true;
+}
+
+/* --until-screen: run in slices until the texts are there or the budget is spent. */
+static enum run_result run_until_seen(struct machine *m, const struct options *o,
+                                      struct chardev *com1, struct boot_result *r)
+{
+    uint64_t left = o->budget;
+    for (;;) {
+        uint64_t slice = left < SLICE_INSNS ? left : SLICE_INSNS;
+        uint64_t before = m->cpu.icount + m->sched.idle_insns;
+        enum run_result why = machine_run(m, slice);
+        uint64_t used = m->cpu.icount + m->sched.idle_insns - before;
+        left -= used < left ? used : left;
+        read_screen(m, r->screen, sizeof r->screen);
+        char *serial = o->serial_expect_count ? serial_text(com1) : NULL;
+        r->seen_all = all_seen(o, r->screen, serial);
+        free(serial);
+        if (r->seen_all || why != RUN_BUDGET || left == 0)
+            return why;
+    }
+}
+
 static int boot_once(const struct options *o, struct boot_result *r)
 {
     memset(r, 0, sizeof *r);
@@ -142,6 +203,16 @@ static int boot_once(const struct options *o, struct boot_result *r)
         return -1;
     }
     struct pc_config cfg = o->pc;
+    struct chardev *com1 = NULL;
+    if (o->serial_expect_count) {
+        com1 = chardev_script(); /* the machine owns it from pc_create() on */
+        if (!com1) {
+            fprintf(stderr, "boot_runner: out of memory\n");
+            fclose(con);
+            return -1;
+        }
+        cfg.serial_dev[0] = com1;
+    }
     cfg.debugcon = con;
     cfg.firmware_log = fwlog;
     char err[512];
@@ -155,14 +226,16 @@ static int boot_once(const struct options *o, struct boot_result *r)
     }
     if (o->trace_last)
         trace_ports(m, o->trace_first, o->trace_last);
-    r->why = machine_run(m, o->budget);
+    r->why = o->until_screen ? run_until_seen(m, o, com1, r) : machine_run(m, o->budget);
     r->exit_status = m->exit_status;
     r->instructions = m->cpu.icount;
     r->virtual_ns = sched_now(m);
     read_screen(m, r->screen, sizeof r->screen);
-    if (o->screen || r->why != RUN_EXIT)
+    r->serial = o->serial_expect_count ? serial_text(com1) : NULL;
+    bool ended_well = o->until_screen ? r->seen_all : r->why == RUN_EXIT;
+    if (o->screen || !ended_well)
         fprintf(stderr, "---- screen ----\n%s----------------\n", r->screen);
-    if (r->why != RUN_EXIT)
+    if (!ended_well)
         fprintf(stderr, "boot_runner: stopped at %04X:%08X after %llu instructions\n",
                 m->cpu.seg[SEG_CS].selector, m->cpu.eip, (unsigned long long)r->instructions);
     pc_shutdown_flush(m);
@@ -179,7 +252,7 @@ static int usage(void)
                     "--expect TEXT [--screen-expect TEXT] [--boot ORDER] [--budget N] "
                     "[--repeat N] [--fwlog FILE] "
                     "[--screen] [--trace-ports FIRST-LAST] [--bios FILE] [--vgabios FILE] "
-                    "[--ram MB] [--serial SPEC]\n");
+                    "[--ram MB] [--serial SPEC] [--until-screen] [--serial-expect TEXT]\n");
     return 2;
 }
 
@@ -197,6 +270,10 @@ int main(int argc, char **argv)
         const char *v = i + 1 < argc ? argv[i + 1] : NULL;
         if (strcmp(a, "--screen") == 0) {
             o.screen = true;
+            continue;
+        }
+        if (strcmp(a, "--until-screen") == 0) {
+            o.until_screen = true;
             continue;
         }
         if (!v)
@@ -228,6 +305,10 @@ int main(int argc, char **argv)
             if (o.screen_expect_count == sizeof o.screen_expect / sizeof o.screen_expect[0])
                 return usage();
             o.screen_expect[o.screen_expect_count++] = v;
+        } else if (strcmp(a, "--serial-expect") == 0) {
+            if (o.serial_expect_count == sizeof o.serial_expect / sizeof o.serial_expect[0])
+                return usage();
+            o.serial_expect[o.serial_expect_count++] = v;
         } else if (strcmp(a, "--budget") == 0) {
             o.budget = strtoull(v, NULL, 0);
         } else if (strcmp(a, "--repeat") == 0) {
@@ -248,7 +329,9 @@ int main(int argc, char **argv)
             return usage();
         }
     }
-    if (!o.expect_count || o.repeat < 1 || o.budget == 0)
+    if (o.until_screen ? !o.screen_expect_count && !o.serial_expect_count : !o.expect_count)
+        return usage();
+    if (o.repeat < 1 || o.budget == 0)
         return usage();
 
     struct boot_result first = { 0 };
@@ -259,12 +342,28 @@ int main(int argc, char **argv)
             return 1;
         fwrite(r.output, 1, r.output_len, stdout);
         printf("boot_runner: run %d: %s, exit status %d, %llu instructions, %.3f s of "
-               "virtual time\n", n + 1, why_name(r.why), r.exit_status,
+               "virtual time\n", n + 1,
+               o.until_screen && r.seen_all ? "the expected text showed up" : why_name(r.why),
+               r.exit_status,
                (unsigned long long)r.instructions, (double)r.virtual_ns / 1e9);
-        if (r.why != RUN_EXIT || r.exit_status != 0) {
+        bool ended_badly = false;
+        if (o.until_screen && !r.seen_all) {
+            fprintf(stderr, "boot_runner: FAIL: the expected text did not show up (%s)\n",
+                    why_name(r.why));
+            ended_badly = true;
+        } else if (!o.until_screen && (r.why != RUN_EXIT || r.exit_status != 0)) {
             fprintf(stderr, "boot_runner: FAIL: the guest did not exit with status 0 (%s)\n",
                     why_name(r.why));
+            ended_badly = true;
+        }
+        if (ended_badly) {
             status = 1;
+            for (unsigned k = 0; k < o.screen_expect_count; k++)
+                if (!strstr(r.screen, o.screen_expect[k]))
+                    fprintf(stderr, "boot_runner: the screen lacks \"%s\"\n", o.screen_expect[k]);
+            for (unsigned k = 0; k < o.serial_expect_count; k++)
+                if (!r.serial || !strstr(r.serial, o.serial_expect[k]))
+                    fprintf(stderr, "boot_runner: COM1 lacks \"%s\"\n", o.serial_expect[k]);
         } else {
             for (unsigned k = 0; k < o.expect_count; k++) {
                 if (!strstr(r.output, o.expect[k])) {
@@ -280,6 +379,12 @@ int main(int argc, char **argv)
                     status = 1;
                 }
             }
+            for (unsigned k = 0; k < o.serial_expect_count; k++) {
+                if (!r.serial || !strstr(r.serial, o.serial_expect[k])) {
+                    fprintf(stderr, "boot_runner: FAIL: COM1 lacks \"%s\"\n", o.serial_expect[k]);
+                    status = 1;
+                }
+            }
         }
         if (n == 0) {
             first = r;
@@ -287,15 +392,18 @@ int main(int argc, char **argv)
         }
         if (r.instructions != first.instructions || r.virtual_ns != first.virtual_ns ||
             r.output_len != first.output_len ||
-            memcmp(r.output, first.output, r.output_len) != 0) {
+            memcmp(r.output, first.output, r.output_len) != 0 ||
+            strcmp(r.serial ? r.serial : "", first.serial ? first.serial : "") != 0) {
             fprintf(stderr, "boot_runner: FAIL: run %d differs from run 1 (%llu vs %llu "
                     "instructions)\n", n + 1, (unsigned long long)r.instructions,
                     (unsigned long long)first.instructions);
             status = 1;
         }
         free(r.output);
+        free(r.serial);
     }
     free(first.output);
+    free(first.serial);
     if (status == 0)
         printf("boot_runner: PASS\n");
     return status;

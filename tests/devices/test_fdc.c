@@ -3,8 +3,9 @@
  * VERSION, invalid commands, SPECIFY/CONFIGURE/PERPENDICULAR/LOCK seen through DUMPREG,
  * RECALIBRATE/SEEK/RELATIVE SEEK with SENSE INTERRUPT STATUS, SENSE DRIVE STATUS, the
  * disk-change line, READ DATA by DMA into RAM (one sector, multi-track, end of track),
- * WRITE DATA, READ ID, FORMAT TRACK, and the error results (no diskette, no sector,
- * write protect, DMA not ready). */
+ * WRITE DATA, READ ID, FORMAT TRACK, the error results (no diskette, no sector,
+ * write protect, DMA not ready), READ DATA and WRITE DATA in non-DMA mode through the
+ * FIFO, READ TRACK, VERIFY (EC off and on), and saved state in mid-sector. */
 #include "devtest.h"
 
 #include <stdio.h>
@@ -539,6 +540,194 @@ static void test_geometry_and_attach(void **state)
     assert_int_equal(fdc_drive_type(f->fdc, 1), FDC_DRIVE_1_44M);
 }
 
+/* SPECIFY with ND set: the data of READ DATA and WRITE DATA moves through the FIFO. */
+static void specify_non_dma(struct fx *f, bool nd)
+{
+    const uint8_t spec[3] = { 0x03, 0xAF, (uint8_t)(0x02 | (nd ? 1 : 0)) };
+    command(f->m, spec, 3);
+}
+
+/* Non-DMA execution phase: wait for RQM (with INT up), then move one sector through the
+ * FIFO with MSR showing RQM, NDMA, CB and DIO for a read. */
+static void pio_sector(struct fx *f, uint8_t *data, bool read)
+{
+    for (unsigned k = 0; k < 1000 && !(msr(f->m) & 0x80); k++)
+        dt_advance(f->m, 10000);
+    assert_true(f->irq.level[6]);
+    for (unsigned k = 0; k < 512; k++) {
+        uint8_t want = (uint8_t)(read ? 0xF0 : 0xB0);
+        if ((msr(f->m) & 0xF0) != want)
+            fail_msg("byte %u: MSR %02x, want %02x", k, msr(f->m), want);
+        if (read)
+            data[k] = dt_in(f->m, 0x3F5);
+        else
+            dt_out(f->m, 0x3F5, data[k]);
+    }
+}
+
+static void test_read_non_dma(void **state)
+{
+    struct fx *f = *state;
+    struct machine *m = f->m;
+    bring_up(f);
+    specify_non_dma(f, true);
+    dt_out(m, 0x0A, 0x06); /* DMA channel masked: nothing may move by DMA */
+    /* Sectors 17 and 18 of cylinder 3, head 1: the track ends at EOT with no TC. */
+    const uint8_t cmd[9] = { 0x46, 0x04, 3, 1, 17, 2, 18, 0x1B, 0xFF };
+    command(m, cmd, 9);
+    assert_int_equal(msr(m) & 0xF0, 0x30); /* executing, non-DMA, data not there yet */
+    uint8_t got[512], img[512];
+    for (unsigned r = 17; r <= 18; r++) {
+        pio_sector(f, got, true);
+        read_image(f->path, chs_offset(3, 1, r), img, 512);
+        assert_memory_equal(got, img, 512);
+    }
+    wait_irq(f);
+    uint8_t res[7];
+    results(m, res, 7);
+    const uint8_t want[7] = { 0x44, 0x80, 0x00, 4, 1, 1, 2 };
+    assert_memory_equal(res, want, 7);
+    /* Back in DMA mode the same read moves by DMA again. */
+    specify_non_dma(f, false);
+    program_dma(m, 0x10000, 512, true);
+    transfer(f, 0x46, 0, 3, 1, 17, 17, res);
+    assert_int_equal(res[0], 0x04);
+    phys_read_bytes(m, 0x10000, got, 512);
+    read_image(f->path, chs_offset(3, 1, 17), img, 512);
+    assert_memory_equal(got, img, 512);
+}
+
+static void test_write_non_dma(void **state)
+{
+    struct fx *f = *state;
+    struct machine *m = f->m;
+    bring_up(f);
+    specify_non_dma(f, true);
+    const uint8_t cmd[9] = { 0x45, 0x04, 5, 1, 17, 2, 18, 0x1B, 0xFF };
+    command(m, cmd, 9);
+    uint8_t data[2][512];
+    for (unsigned s = 0; s < 2; s++) {
+        for (unsigned k = 0; k < 512; k++)
+            data[s][k] = (uint8_t)(k * 7 + s * 3 + 1);
+        pio_sector(f, data[s], false);
+    }
+    wait_irq(f);
+    uint8_t res[7];
+    results(m, res, 7);
+    const uint8_t want[7] = { 0x44, 0x80, 0x00, 6, 1, 1, 2 };
+    assert_memory_equal(res, want, 7);
+    uint8_t img[512];
+    read_image(f->path, chs_offset(5, 1, 17), img, 512);
+    assert_memory_equal(img, data[0], 512);
+    read_image(f->path, chs_offset(5, 1, 18), img, 512);
+    assert_memory_equal(img, data[1], 512);
+    read_image(f->path, chs_offset(5, 1, 16), img, 512);
+    assert_int_equal(img[0], pattern(chs_offset(5, 1, 16)));
+}
+
+static void test_read_track(void **state)
+{
+    struct fx *f = *state;
+    struct machine *m = f->m;
+    bring_up(f);
+    /* From the index on: sectors 1-3 of cylinder 4, head 0, whatever R says (R=2 matches). */
+    program_dma(m, 0x40000, 3 * 512, true);
+    uint8_t res[7];
+    transfer(f, 0x42, 0, 4, 0, 2, 18, res);
+    const uint8_t want[7] = { 0x00, 0x00, 0x00, 4, 0, 4, 2 };
+    assert_memory_equal(res, want, 7);
+    uint8_t got[3 * 512], img[512];
+    phys_read_bytes(m, 0x40000, got, sizeof got);
+    for (unsigned r = 1; r <= 3; r++) {
+        read_image(f->path, chs_offset(4, 0, r), img, 512);
+        assert_memory_equal(got + (r - 1) * 512, img, 512);
+    }
+    /* EOT = 2 sectors, an ID that is nowhere on the track: EN and ND, two sectors read. */
+    program_dma(m, 0x40000, 4 * 512, true);
+    transfer(f, 0x42, 0, 4, 0, 33, 2, res);
+    assert_int_equal(res[0], 0x40);
+    assert_int_equal(res[1], 0x80 | 0x04);
+    assert_int_equal(dma_bytes_left(f->dma, 2), 2 * 512);
+    /* MT is not a READ TRACK bit: 0xC2 is an invalid command. */
+    uint8_t bad = 0xC2, st0;
+    command(m, &bad, 1);
+    results(m, &st0, 1);
+    assert_int_equal(st0, 0x80);
+}
+
+static void test_verify(void **state)
+{
+    struct fx *f = *state;
+    struct machine *m = f->m;
+    bring_up(f);
+    dt_out(m, 0x0A, 0x06); /* VERIFY moves no data: the DMA channel stays masked */
+    uint8_t res[7];
+    /* EC=0: sectors 16 to EOT 18 of cylinder 6 head 1; a normal end at EOT. */
+    transfer(f, 0x56, 0, 6, 1, 16, 18, res);
+    const uint8_t want[7] = { 0x04, 0x00, 0x00, 7, 1, 1, 2 };
+    assert_memory_equal(res, want, 7);
+    /* EC=1 (bit 7 of the drive byte): SC = 4 sectors from sector 2, ends normally. */
+    const uint8_t ec[9] = { 0x56, 0x80, 6, 0, 2, 2, 18, 0x1B, 4 };
+    command(m, ec, 9);
+    wait_irq(f);
+    results(m, res, 7);
+    const uint8_t want_ec[7] = { 0x00, 0x00, 0x00, 6, 0, 6, 2 };
+    assert_memory_equal(res, want_ec, 7);
+    /* EC=1 with more sectors than the track has left: abnormal, EN. */
+    const uint8_t over[9] = { 0x56, 0x80, 6, 0, 17, 2, 18, 0x1B, 9 };
+    command(m, over, 9);
+    wait_irq(f);
+    results(m, res, 7);
+    assert_int_equal(res[0], 0x40);
+    assert_int_equal(res[1], 0x80);
+    /* A sector that is not there: ND. */
+    transfer(f, 0x56, 0, 6, 0, 30, 30, res);
+    assert_int_equal(res[0], 0x40);
+    assert_int_equal(res[1], 0x04);
+}
+
+/* Saved in the middle of a non-DMA sector and loaded into the same controller after a
+ * reset: the host goes on reading from the byte where it stopped. */
+static void test_state_mid_pio_sector(void **state)
+{
+    struct fx *f = *state;
+    struct machine *m = f->m;
+    bring_up(f);
+    specify_non_dma(f, true);
+    const uint8_t cmd[9] = { 0x46, 0x00, 0, 0, 5, 2, 5, 0x1B, 0xFF };
+    command(m, cmd, 9);
+    for (unsigned k = 0; k < 1000 && !(msr(m) & 0x80); k++)
+        dt_advance(m, 10000);
+    uint8_t got[512], img[512];
+    for (unsigned k = 0; k < 100; k++)
+        got[k] = dt_in(m, 0x3F5);
+    const struct device_ops *ops = NULL;
+    for (int k = 0; k < m->device_count; k++)
+        if (strcmp(m->devices[k].ops->name, "fdc") == 0)
+            ops = m->devices[k].ops;
+    struct state_buf b = { 0 };
+    ops->save(f->fdc, &b);
+    dt_out(m, 0x3F2, 0x00); /* reset: the transfer is gone */
+    assert_int_equal(msr(m), 0x00);
+    assert_true(ops->load(f->fdc, &b, ops->state_version));
+    assert_int_equal(b.pos, b.len);
+    assert_int_equal(msr(m) & 0xF0, 0xF0);
+    for (unsigned k = 100; k < 512; k++)
+        got[k] = dt_in(m, 0x3F5);
+    read_image(f->path, chs_offset(0, 0, 5), img, 512);
+    assert_memory_equal(got, img, 512);
+    wait_irq(f);
+    uint8_t res[7];
+    results(m, res, 7);
+    assert_int_equal(res[1], 0x80);
+    /* A FIFO position past the sector is refused. */
+    b.data[b.len - 512 - 2] = 0x00;
+    b.data[b.len - 512 - 1] = 0x02;
+    b.pos = 0;
+    assert_false(ops->load(f->fdc, &b, ops->state_version));
+    state_free(&b);
+}
+
 static void test_state_roundtrip(void **state)
 {
     struct fx *f = *state;
@@ -586,6 +775,11 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_format_track, setup, teardown),
         cmocka_unit_test_setup_teardown(test_geometry_and_attach, setup, teardown),
         cmocka_unit_test_setup_teardown(test_state_roundtrip, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_read_non_dma, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_write_non_dma, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_read_track, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_verify, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_state_mid_pio_sector, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

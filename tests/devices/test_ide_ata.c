@@ -713,6 +713,17 @@ static void test_absent_devices(void **state)
     fix_settle(f);
     assert_false(f->irq[14]);
     assert_int_equal(io_read(f->m, BASE, 2), 0xFFFF);
+    /* A software reset with device 1 selected: device 0 is busy and holds the bus, so the
+     * BSY a BIOS waits for shows at once, then 00h again once device 0 is done. */
+    outb(f, CTL, 0x04);
+    assert_int_equal(inb(f, BASE + 7), 0x80);
+    assert_int_equal(inb(f, CTL), 0x80);
+    outb(f, CTL, 0x00);
+    assert_int_equal(inb(f, CTL), 0x80);
+    fix_settle(f);
+    outb(f, BASE + 6, 0xB0);
+    assert_int_equal(inb(f, BASE + 7), 0x00);
+    assert_int_equal(inb(f, CTL), 0x00);
     outb(f, BASE + 6, 0xA0);
     assert_int_equal(inb(f, BASE + 7), 0x50);
     /* the empty secondary channel floats: all ones */
