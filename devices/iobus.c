@@ -49,6 +49,12 @@ void iobus_unmap(struct iobus *bus, uint16_t first, uint16_t count)
     memset(&bus->owner[first], 0, count);
 }
 
+void iobus_mark_isa(struct iobus *bus, uint16_t first, uint16_t count)
+{
+    for (uint32_t p = first; p < (uint32_t)first + count && p < 0x10000u; p++)
+        bus->isa[p >> 3] |= (uint8_t)(1u << (p & 7));
+}
+
 static uint32_t size_mask(unsigned size)
 {
     return size >= 4 ? 0xFFFFFFFFu : (1u << (size * 8)) - 1;

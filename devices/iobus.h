@@ -35,6 +35,10 @@ struct iobus {
     int handler_count;
     uint8_t owner[65536];          /* index + 1 into handlers, 0 = nobody */
     uint8_t warned[65536 / 8];     /* unknown ports already logged */
+    /* Ports decoded on the ISA bus, where each byte moved takes an ISA I/O cycle of
+     * isa_cycle_ns (0: no bus waits, as on the machines without a board). */
+    uint8_t isa[65536 / 8];
+    uint32_t isa_cycle_ns;
     io_hook_fn hook;               /* NULL unless a debugger watches ports */
     void *hook_opaque;
 };
@@ -44,6 +48,13 @@ int iobus_register(struct iobus *bus, uint16_t first, uint16_t count, io_read_fn
                    io_write_fn wr, void *opaque, uint8_t sizes, const char *name);
 /* Release a range of ports (a PCI I/O BAR moving or being disabled). */
 void iobus_unmap(struct iobus *bus, uint16_t first, uint16_t count);
+/* Put a range of ports on the ISA bus (see isa_cycle_ns). */
+void iobus_mark_isa(struct iobus *bus, uint16_t first, uint16_t count);
+/* The bus wait of a CPU access of `size` bytes at `port`, in ns. */
+static inline uint32_t iobus_wait_ns(const struct iobus *bus, uint16_t port, unsigned size)
+{
+    return (bus->isa[port >> 3] >> (port & 7)) & 1 ? bus->isa_cycle_ns * size : 0;
+}
 uint32_t io_read(struct machine *m, uint16_t port, unsigned size);
 void io_write(struct machine *m, uint16_t port, uint32_t value, unsigned size);
 

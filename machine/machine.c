@@ -69,6 +69,7 @@ void machine_reset(struct machine *m)
     m->mem.a20_mask = 0xFFFFFFFFu;
     m->nmi_pending = false;
     m->exit_requested = false;
+    m->powered_off = false;
     m->exit_status = 0;
     for (int k = 0; k < m->device_count; k++)
         if (m->devices[k].ops->reset)

@@ -57,6 +57,9 @@ struct machine {
     struct interrupt_controller intc;
     struct pci_bus *pci;   /* NULL on machines without PCI (the conformance runner's) */
     bool nmi_pending;
+    /* The x87's FERR# output (cpu/fpu/fpu.h): NULL on a board that leaves it unconnected. */
+    void (*ferr_changed)(void *opaque, bool asserted);
+    void *ferr_opaque;
     struct machine_config config;
     struct device_instance devices[MACHINE_MAX_DEVICES];
     int device_count;
@@ -64,6 +67,7 @@ struct machine {
     bool reset_requested;  /* machine_request_reset(): a hard reset at the next boundary */
     int exit_status;       /* set by the exit device (port 0xF4) */
     bool exit_requested;
+    bool powered_off;      /* the exit was an ACPI soft-off (S5), status 0 */
     /* Debugger support (frontend/debugger.h). Both cost nothing while unused: the
      * watchpoints are looked at only on the memory slow path when armed, the interrupt
      * hook is one NULL test per interrupt delivered. */

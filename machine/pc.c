@@ -16,6 +16,7 @@
 #include "devices/dma8237.h"
 #include "devices/exitport.h"
 #include "devices/fdc.h"
+#include "devices/fpu_irq13.h"
 #include "devices/fw_cfg.h"
 #include "devices/fwdebug.h"
 #include "devices/i440fx.h"
@@ -24,6 +25,7 @@
 #include "devices/iobus.h"
 #include "devices/pic.h"
 #include "devices/piix3.h"
+#include "devices/piix4_pm.h"
 #include "devices/pit.h"
 #include "devices/port61.h"
 #include "devices/port92.h"
@@ -176,6 +178,26 @@ static bool claim_absent_cards(struct machine *m, struct pc_board *b)
     return true;
 }
 
+/* The ports decoded on the ISA bus, whose I/O cycles are slow: the AT motherboard block
+ * (DMA, PICs, PIT, 8042, RTC, ports 0x61/0x80/0x92, the test ports), the serial, parallel
+ * and floppy ports, and the ELCR. The standard 8-bit ISA I/O cycle is 6 BCLKs (4 wait
+ * states) of the PIIX3's 8.33 MHz ISA clock: 720 ns for each byte moved. PCI devices (the
+ * config ports, IDE, VGA, the PM block) and fw_cfg answer without that wait. */
+#define ISA_IO_CYCLE_NS 720
+static void isa_bus_timing(struct machine *m)
+{
+    static const struct { uint16_t first, count; } isa[] = {
+        { 0x000, 0x100 },
+        { 0x3F8, 8 }, { 0x2F8, 8 }, { 0x3E8, 8 }, { 0x2E8, 8 },  /* COM1-COM4 */
+        { 0x378, 3 }, { 0x278, 3 }, { 0x3BC, 3 },                /* LPT1-LPT3 */
+        { 0x3F0, 6 }, { 0x3F7, 1 },                              /* floppy controller */
+        { 0x4D0, 2 },                                            /* ELCR */
+    };
+    for (size_t k = 0; k < sizeof isa / sizeof isa[0]; k++)
+        iobus_mark_isa(&m->io, isa[k].first, isa[k].count);
+    m->io.isa_cycle_ns = ISA_IO_CYCLE_NS;
+}
+
 static bool build(struct machine *m, struct pc_board *b, const struct pc_config *cfg,
                   struct chardev **cds, const struct firmware *fw, char *err, size_t errlen)
 {
@@ -188,6 +210,8 @@ static bool build(struct machine *m, struct pc_board *b, const struct pc_config 
         what = "the real-time clock";
     else if (!post_create(m, false) || !port92_create(m))
         what = "ports 0x80 and 0x92";
+    else if (!fpu_irq13_create(m))
+        what = "the FPU error circuit (IRQ 13, port 0xF0)";
     else if (!(b->dma = dma8237_create(m)) || !(b->fdc = fdc_create(m, b->dma)))
         what = "the DMA and floppy controllers";
     else if (!(b->kbc = i8042_create(m)) ||
@@ -204,11 +228,17 @@ static bool build(struct machine *m, struct pc_board *b, const struct pc_config 
         snprintf(err, errlen, "cannot claim the ports of absent ISA cards");
         return false;
     }
+    isa_bus_timing(m);
     /* SeaBIOS runs the VGA BIOS from the VGA's expansion ROM BAR, as on QEMU. The Bochs
      * BIOS would copy a ROM BAR over 0xC0000 without enabling its decoding (Bochs' own
      * VGA has none), wiping out the VGA BIOS it finds there: no ROM BAR for it. */
     bool rom_bar = fw->kind == FIRMWARE_SEABIOS;
-    if (!i440fx_create(m) || !(b->ide = ide_create(m)) || !piix3_create(m, b->ide))
+    /* The PIIX4 power-management function (ACPI) comes with SeaBIOS, which places its
+     * I/O block and loads the ACPI tables glass86 builds. The Bochs BIOS would find it and
+     * run its SMM set-up, waiting for an SMI handler this board does not have. */
+    bool acpi = fw->kind == FIRMWARE_SEABIOS;
+    if (!i440fx_create(m) || !(b->ide = ide_create(m)) || !piix3_create(m, b->ide) ||
+        (acpi && !(b->pm = piix4_pm_create(m))))
         what = "the PCI chipset";
     else if (!(b->vga = vga_create(m, m->pci, rom_bar ? fw->vgabios : NULL,
                                    rom_bar ? fw->vgabios_size : 0)))

@@ -80,6 +80,7 @@ struct pc_board {
     struct ide_controller *ide;
     struct vga *vga;
     struct fw_cfg *fw_cfg;
+    struct piix4_pm *pm;     /* ACPI power management; NULL with the Bochs BIOS */
 };
 
 /* Build the whole PC and reset it, ready for machine_run(). On failure returns NULL with a

@@ -4,7 +4,9 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "bios/acpi_tables.h"
 #include "devices/fw_cfg.h"
+#include "devices/piix4_pm.h"
 #include "machine/pc.h"
 
 #define E820_RAM 1
@@ -67,6 +69,28 @@ static int boot_paths(const struct pc_config *cfg, char *buf, size_t cap, size_t
     return 0;
 }
 
+/* The ACPI tables and the loader list that places them (bios/acpi_tables.c). SeaBIOS's
+ * piix4_pm_setup puts the PM block at 0x600 and wires the SCI to IRQ 9; the PCI memory
+ * window runs from the top of RAM to below the IOAPIC's address, as QEMU's DSDT has it. */
+static int add_acpi(struct fw_cfg *fw, const struct pc_config *cfg)
+{
+    struct acpi_board board = {
+        .pm_base = 0x600,
+        .sci_irq = PIIX4_PM_SCI_IRQ,
+        .slp_typ_s5 = PIIX4_SUS_TYP_SOFT_OFF,
+        .pci_mem_start = cfg->ram_bytes,
+        .pci_mem_end = 0xFEBFFFFFu,
+    };
+    struct acpi_blobs blobs;
+    if (acpi_build(&board, &blobs) != 0)
+        return -1;
+    int r = fw_cfg_add_file(fw, ACPI_FILE_RSDP, blobs.rsdp, blobs.rsdp_len);
+    r |= fw_cfg_add_file(fw, ACPI_FILE_TABLES, blobs.tables, blobs.tables_len);
+    r |= fw_cfg_add_file(fw, ACPI_FILE_LOADER, blobs.loader, blobs.loader_len);
+    acpi_blobs_free(&blobs);
+    return r;
+}
+
 int pc_fw_cfg_setup(struct fw_cfg *fw, const struct pc_config *cfg, char *err, size_t errlen)
 {
     const char *order = cfg->boot_order ? cfg->boot_order : "cad";
@@ -89,8 +113,8 @@ int pc_fw_cfg_setup(struct fw_cfg *fw, const struct pc_config *cfg, char *err, s
     r |= fw_cfg_add_i16(fw, FW_CFG_BOOT_DEVICE, (uint8_t)order[0]);
     r |= fw_cfg_add_i16(fw, FW_CFG_BOOT_MENU, 0);
     r |= fw_cfg_add_bytes(fw, FW_CFG_NUMA, numa, sizeof numa);
-    /* No IOAPIC to override an IRQ 0 pin on, and no ACPI or SMBIOS blobs: SeaBIOS then
-     * builds its own tables. */
+    /* No IOAPIC to override an IRQ 0 pin on, no legacy ACPI table items (the tables are
+     * the etc/acpi files below) and no SMBIOS blobs: SeaBIOS builds its own SMBIOS. */
     r |= fw_cfg_add_i32(fw, FW_CFG_IRQ0_OVERRIDE, 0);
     r |= fw_cfg_add_i16(fw, FW_CFG_ACPI_TABLES, 0);
     r |= fw_cfg_add_i16(fw, FW_CFG_SMBIOS_ENTRIES, 0);
@@ -113,6 +137,10 @@ int pc_fw_cfg_setup(struct fw_cfg *fw, const struct pc_config *cfg, char *err, s
     /* QEMU's bootorder file: the paths separated by newlines, NUL-terminated. */
     if (plen && fw_cfg_add_file(fw, "bootorder", paths, (uint32_t)plen + 1) != 0) {
         snprintf(err, errlen, "out of memory filling fw_cfg");
+        return -1;
+    }
+    if (cfg->firmware == FIRMWARE_SEABIOS && add_acpi(fw, cfg) != 0) {
+        snprintf(err, errlen, "out of memory building the ACPI tables");
         return -1;
     }
     return 0;

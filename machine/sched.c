@@ -102,3 +102,14 @@ bool sched_skip_to_next(struct machine *m)
     m->sched.idle_insns += sched_insns_until_next(m);
     return true;
 }
+
+void sched_stall(struct machine *m, uint64_t ns)
+{
+    struct cpu *c = &m->cpu;
+    uint64_t insns = sched_ns_to_insns(&m->sched, ns);
+    m->sched.idle_insns += insns;
+    /* Every deadline is now `insns` instructions closer. */
+    uint64_t room = c->run_limit > c->icount ? c->run_limit - c->icount : 0;
+    c->run_limit -= insns < room ? insns : room;
+    cpu_lower_break_at(c, c->run_limit);
+}

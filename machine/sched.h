@@ -23,7 +23,8 @@ struct timer {
 
 struct scheduler {
     uint64_t ns_per_insn_q32;  /* virtual ns per instruction, 32.32 fixed point */
-    uint64_t idle_insns;       /* instruction-times skipped in HLT */
+    uint64_t idle_insns;       /* instruction-times that retired nothing: HLT skips and
+                                  bus waits (sched_stall) */
     struct timer *armed;       /* sorted, earliest first */
     bool realtime;             /* pace virtual time to the host clock */
     uint64_t host_start_ns;    /* host clock when virtual time was 0 (realtime mode) */
@@ -45,6 +46,9 @@ uint64_t sched_insns_until_next(const struct machine *m);
 void sched_run_due(struct machine *m);
 /* The CPU is halted: move virtual time to the next deadline. False when nothing is armed. */
 bool sched_skip_to_next(struct machine *m);
+/* The instruction running now waits `ns` on a bus (an ISA I/O cycle): virtual time moves
+ * on without retiring anything, and the CPU stops that much sooner for the next deadline. */
+void sched_stall(struct machine *m, uint64_t ns);
 /* Convert between virtual ns and instruction counts. */
 uint64_t sched_ns_to_insns(const struct scheduler *s, uint64_t ns);
 

@@ -160,20 +160,20 @@ static void test_directory(void **state)
     uint8_t count[4], e[64];
     select_item(f->m, FW_CFG_FILE_DIR);
     read_data(f->m, count, 4);
-    assert_int_equal(be32(count), 3);
-    /* Sorted by name, selectors from 0x20 in that order. */
-    read_data(f->m, e, 64);
-    assert_string_equal((char *)e + 8, "bootorder");
-    assert_int_equal(e[4] << 8 | e[5], 0x20);
-    assert_int_equal(be32(e), sizeof bootorder);
-    read_data(f->m, e, 64);
-    assert_string_equal((char *)e + 8, "etc/boot-fail-wait");
-    assert_int_equal(e[4] << 8 | e[5], 0x21);
-    assert_int_equal(be32(e), 4);
-    read_data(f->m, e, 64);
-    assert_string_equal((char *)e + 8, "etc/e820");
-    assert_int_equal(e[4] << 8 | e[5], 0x22);
-    assert_int_equal(be32(e), 20);
+    assert_int_equal(be32(count), 6);
+    /* Sorted by name, selectors from 0x20 in that order. The ACPI tables and their
+     * loader list are the board's too (bios/acpi_tables.c, tested in unit-acpi_tables). */
+    static const struct { const char *name; uint32_t size; } want[] = {
+        { "bootorder", sizeof bootorder }, { "etc/acpi/rsdp", 20 }, { "etc/acpi/tables", 0 },
+        { "etc/boot-fail-wait", 4 }, { "etc/e820", 20 }, { "etc/table-loader", 0 },
+    };
+    for (unsigned k = 0; k < 6; k++) {
+        read_data(f->m, e, 64);
+        assert_string_equal((char *)e + 8, want[k].name);
+        assert_int_equal(e[4] << 8 | e[5], 0x20 + k);
+        if (want[k].size)
+            assert_int_equal(be32(e), want[k].size);
+    }
 }
 
 static void test_e820_through_data_port(void **state)
@@ -244,7 +244,7 @@ static void test_file_limits(void **state)
     assert_int_equal(fw_cfg_add_file(f->fw, "c-file", "abc", 3), 0);
     uint32_t size;
     assert_int_equal(find_file(f->m, "c-file", &size), 0x21);
-    assert_int_equal(find_file(f->m, "etc/e820", &size), 0x23);
+    assert_int_equal(find_file(f->m, "etc/e820", &size), 0x25);
     uint32_t len;
     const uint8_t *data = fw_cfg_item(f->fw, 0x21, &len);
     assert_int_equal(len, 3);
@@ -263,7 +263,7 @@ static void test_no_bootorder_without_drives(void **state)
     assert_int_equal(pc_fw_cfg_setup(fw, &empty, err, sizeof err), 0);
     uint32_t len;
     const uint8_t *dir = fw_cfg_item(fw, FW_CFG_FILE_DIR, &len);
-    assert_int_equal(be32(dir), 2); /* etc/boot-fail-wait and etc/e820 */
+    assert_int_equal(be32(dir), 5); /* the ACPI files, etc/boot-fail-wait and etc/e820 */
     /* No reboot wanted: the wait is "for ever". */
     assert_int_equal(pc_fw_cfg_setup(fw, &empty, err, sizeof err), -1); /* files exist */
     machine_destroy(m);
@@ -271,7 +271,7 @@ static void test_no_bootorder_without_drives(void **state)
     fw = fw_cfg_create(m);
     empty.reboot_timeout_ms = -1;
     assert_int_equal(pc_fw_cfg_setup(fw, &empty, err, sizeof err), 0);
-    const uint8_t *wait = fw_cfg_item(fw, 0x20, &len);
+    const uint8_t *wait = fw_cfg_item(fw, 0x22, &len); /* after etc/acpi/rsdp, tables */
     assert_int_equal(len, 4);
     assert_memory_equal(wait, "\xFF\xFF\xFF\xFF", 4);
     machine_destroy(m);
