@@ -39,6 +39,7 @@ static const struct cpu_model_info models[CPU_MODEL_COUNT] = {
         .flags_writable = FLAGS_8086 | FLAG_IOPL | FLAG_NT | FLAG_RF | FLAG_AC | FLAG_ID,
         .cpuid_family_model_stepping = 0x0481, /* family 4, model 8 (DX4), stepping 1 */
         .cpuid_features = CPUID_FPU,
+        .cpuid_max_leaf = 1,
         .cr0_fixed1 = 0x10, /* ET is hard-wired to 1 */
     },
     [CPU_P6] = {
@@ -51,6 +52,12 @@ static const struct cpu_model_info models[CPU_MODEL_COUNT] = {
         /* Only what glass86 implements. */
         .cpuid_features = CPUID_FPU | CPUID_VME | CPUID_DE | CPUID_PSE | CPUID_TSC | CPUID_MSR | CPUID_CX8 |
                           CPUID_SEP | CPUID_PGE | CPUID_CMOV,
+        /* A Pentium Pro with 256 KiB of L2 answers leaf 2 once (AL = 1) with: 01h ITLB 4K
+         * pages 32 entries, 02h ITLB 4M pages 2 entries, 03h DTLB 4K pages 64 entries;
+         * 42h L2 256K 4-way, 0Ah L1 data 8K 2-way, 04h DTLB 4M pages 8 entries, 06h L1
+         * code 8K 4-way (32-byte lines). Bit 31 clear: every register is valid. */
+        .cpuid_max_leaf = 2,
+        .cpuid_leaf2 = { 0x03020101, 0, 0, 0x06040A42 },
         .cr0_fixed1 = 0x10,
     },
 };

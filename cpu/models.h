@@ -39,6 +39,9 @@ struct cpu_model_info {
     uint32_t flags_writable;   /* EFLAGS bits that POPF/IRET can change (ring 0, real mode) */
     uint32_t cpuid_family_model_stepping;
     uint32_t cpuid_features;   /* CPUID.1:EDX: only what glass86 implements */
+    uint32_t cpuid_max_leaf;   /* CPUID.0:EAX, the highest basic leaf (1 or 2) */
+    uint32_t cpuid_leaf2[4];   /* CPUID.2: EAX EBX ECX EDX, cache and TLB descriptors
+                                  (SDM vol. 2A, CPUID, table of leaf 2 descriptors) */
     uint32_t cr0_fixed1;       /* CR0 bits that read as 1 (ET on the 486 and later) */
 };
 

@@ -103,12 +103,17 @@ HANDLER(cpuid)
     struct cpu *c = &m->cpu;
     const struct cpu_model_info *model = c->model;
     /* Leaves above the highest one return the highest one, as Intel chips do. */
-    uint32_t leaf = c->gpr[EAX] > 1 ? 1 : c->gpr[EAX];
+    uint32_t leaf = c->gpr[EAX] > model->cpuid_max_leaf ? model->cpuid_max_leaf : c->gpr[EAX];
     if (leaf == 0) {
-        c->gpr[EAX] = 1;
+        c->gpr[EAX] = model->cpuid_max_leaf;
         c->gpr[EBX] = 0x756E6547; /* "Genu" */
         c->gpr[EDX] = 0x49656E69; /* "ineI" */
         c->gpr[ECX] = 0x6C65746E; /* "ntel" */
+    } else if (leaf == 2) {
+        c->gpr[EAX] = model->cpuid_leaf2[0];
+        c->gpr[EBX] = model->cpuid_leaf2[1];
+        c->gpr[ECX] = model->cpuid_leaf2[2];
+        c->gpr[EDX] = model->cpuid_leaf2[3];
     } else {
         c->gpr[EAX] = model->cpuid_family_model_stepping;
         c->gpr[EBX] = 0;

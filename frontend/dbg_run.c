@@ -249,6 +249,10 @@ static enum dbg_stop run_loop(struct debugger *d, const struct dbg_resume *rs)
     d->stop_id = 0;
     for (;;) {
         sched_run_due(m);
+        if (m->reset_requested) { /* a PC's reset line (8042, port CF9h), as machine_run() */
+            machine_log(m, "the guest reset the machine");
+            machine_reset(m);
+        }
         if (m->exit_requested)
             return end(d, DS_EXIT);
         if (c->shutdown)

@@ -29,7 +29,7 @@ static int next_byte(struct gdb_conn *c)
         ssize_t n;
         do
             n = recv(c->fd, c->buf, sizeof c->buf, 0);
-        while (n < 0 && errno == EINTR);
+        while (n < 0 && errno == EINTR && !(c->cancelled && c->cancelled(c->cancel_opaque)));
         if (n <= 0) {
             c->closed = true;
             return -1;

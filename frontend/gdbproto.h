@@ -16,6 +16,10 @@ struct gdb_conn {
     uint8_t buf[4096];      /* bytes received and not yet consumed */
     size_t len, pos;
     bool closed;
+    /* Asked when a signal interrupts a blocking read: true gives up (the connection then
+     * counts as closed), so SIGINT/SIGTERM can end a PC's session while gdb is idle. */
+    bool (*cancelled)(void *opaque);
+    void *cancel_opaque;
 };
 
 /* Receive one packet into out (NUL-terminated, escapes undone). Returns its length,

@@ -79,6 +79,7 @@ static const char target_xml[] =
 struct stub {
     struct machine *m;
     struct debugger *d;
+    const struct gdbstub_config *cfg;
     struct gdb_conn conn;
     bool killed, detached;
     char pkt[GDB_PACKET_MAX];
@@ -519,7 +520,19 @@ static bool handle_packet(struct stub *s, int len)
 static bool poll_interrupt(void *opaque)
 {
     struct stub *s = opaque;
-    return gdb_interrupt_pending(&s->conn);
+    if (gdb_interrupt_pending(&s->conn))
+        return true;
+    return s->cfg->poll && s->cfg->poll(s->cfg->opaque);
+}
+
+static bool cancelled(const struct gdbstub_config *cfg)
+{
+    return cfg->cancelled && cfg->cancelled(cfg->opaque);
+}
+
+static bool conn_cancelled(void *opaque)
+{
+    return cancelled(opaque);
 }
 
 static int listen_on(uint16_t port)
@@ -538,24 +551,27 @@ static int listen_on(uint16_t port)
     return fd;
 }
 
-struct outcome gdbstub_session(struct machine *m, uint16_t port, uint64_t max_insns,
-                               unsigned ring_size)
+enum gdbstub_end gdbstub_serve(struct machine *m, const struct gdbstub_config *cfg,
+                               struct outcome *r)
 {
-    struct outcome r = { .ending = END_GUEST_EXIT, .exit_code = EXIT_SETUP_ERROR };
-    int lfd = listen_on(port);
+    int lfd = listen_on(cfg->port);
     if (lfd < 0) {
-        fprintf(stderr, "glass86: error: cannot listen on localhost:%u: %s\n", port, strerror(errno));
-        return r;
+        fprintf(stderr, "glass86: error: cannot listen on localhost:%u: %s\n", cfg->port,
+                strerror(errno));
+        return GDBSTUB_FAILED;
     }
-    fprintf(stderr, "glass86: waiting for gdb on localhost:%u (target remote :%u)\n", port, port);
+    fprintf(stderr, "glass86: waiting for gdb on localhost:%u (target remote :%u)\n", cfg->port,
+            cfg->port);
     int fd;
     do
         fd = accept(lfd, NULL, NULL);
-    while (fd < 0 && errno == EINTR);
+    while (fd < 0 && errno == EINTR && !cancelled(cfg));
     close(lfd);
     if (fd < 0) {
+        if (errno == EINTR)
+            return GDBSTUB_CANCELLED;
         fprintf(stderr, "glass86: error: accept: %s\n", strerror(errno));
-        return r;
+        return GDBSTUB_FAILED;
     }
     int one = 1;
     setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
@@ -563,33 +579,56 @@ struct outcome gdbstub_session(struct machine *m, uint16_t port, uint64_t max_in
     struct stub *s = calloc(1, sizeof *s);
     if (!s) {
         close(fd);
-        return r;
+        return GDBSTUB_FAILED;
     }
     s->m = m;
+    s->cfg = cfg;
     s->conn.fd = fd;
-    struct debugger_config cfg = { .out = stderr, .max_insns = max_insns, .ring_size = ring_size,
-                                   .poll = poll_interrupt, .poll_opaque = s };
-    s->d = debugger_create(m, &cfg);
+    s->conn.cancelled = conn_cancelled;
+    s->conn.cancel_opaque = (void *)cfg;
+    struct debugger_config dc = { .out = stderr, .max_insns = cfg->max_insns,
+                                  .ring_size = cfg->ring_size, .poll = poll_interrupt,
+                                  .poll_opaque = s };
+    s->d = debugger_create(m, &dc);
     if (!s->d) {
         close(fd);
         free(s);
-        return r;
+        return GDBSTUB_FAILED;
     }
-    uint64_t start = m->cpu.icount;
-    double t0 = session_seconds();
+    bool quit = false;
     for (;;) {
         int len = gdb_recv_packet(&s->conn, s->pkt, sizeof s->pkt);
+        if ((quit = cancelled(cfg)))
+            break;
         if (len == GDB_INTERRUPT)
             continue; /* the guest is not running: nothing to interrupt */
         if (len < 0 || !handle_packet(s, len))
             break;
+        /* A signal that stopped the guest (the poll said so) ends the session here. */
+        if ((quit = cancelled(cfg)))
+            break;
     }
     close(fd);
-    bool ended = debugger_guest_ended(s->d, &r);
-    bool detached = s->detached;
+    enum gdbstub_end end = quit ? GDBSTUB_CANCELLED
+                           : debugger_guest_ended(s->d, r) ? GDBSTUB_GUEST_ENDED
+                           : s->detached ? GDBSTUB_DETACHED
+                                         : GDBSTUB_KILLED;
     debugger_destroy(s->d);
     free(s);
-    if (detached && !ended) {
+    return end;
+}
+
+struct outcome gdbstub_session(struct machine *m, uint16_t port, uint64_t max_insns,
+                               unsigned ring_size)
+{
+    struct outcome r = { .ending = END_GUEST_EXIT, .exit_code = EXIT_SETUP_ERROR };
+    struct gdbstub_config cfg = { .port = port, .max_insns = max_insns, .ring_size = ring_size };
+    uint64_t start = m->cpu.icount;
+    double t0 = session_seconds();
+    enum gdbstub_end end = gdbstub_serve(m, &cfg, &r);
+    if (end == GDBSTUB_FAILED || end == GDBSTUB_CANCELLED)
+        return r;
+    if (end == GDBSTUB_DETACHED) {
         fprintf(stderr, "glass86: gdb detached; the guest runs on\n");
         uint64_t used = m->cpu.icount - start, left = 0;
         if (max_insns)
@@ -598,8 +637,8 @@ struct outcome gdbstub_session(struct machine *m, uint16_t port, uint64_t max_in
     }
     r.instructions = m->cpu.icount - start;
     r.seconds = session_seconds() - t0;
-    if (!ended) {
-        fprintf(stderr, "glass86: gdb %s the session\n", detached ? "detached from" : "ended");
+    if (end == GDBSTUB_KILLED) {
+        fprintf(stderr, "glass86: gdb ended the session\n");
         r.exit_code = 0;
         return r;
     }

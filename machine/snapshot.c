@@ -88,7 +88,9 @@ static void put_cpu(struct state_buf *b, const struct cpu *c)
     state_put_u8(b, c->shadow_step);
     state_put_u8(b, c->shutdown);
     state_put_u8(b, c->dbg_task_trap);
-    state_put_u64(b, c->rep_yield_icount);
+    /* Only its value at icount means anything (cpu/exec.c); an older one depends on where
+     * the run loop's slices ended, so it is saved as 0 and equal states save equal bytes. */
+    state_put_u64(b, c->rep_yield_icount == c->icount ? c->rep_yield_icount : 0);
     const struct fpu *f = &c->fpu;
     for (int r = 0; r < 8; r++) {
         state_put_u64(b, f->reg[r].sig);

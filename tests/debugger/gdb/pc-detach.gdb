@@ -1,0 +1,4 @@
+break *0x7c00
+continue
+p/x $sp
+detach
