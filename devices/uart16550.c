@@ -16,6 +16,7 @@
 
 #include "devices/chardev.h"
 #include "devices/device.h"
+#include "devices/devdump.h"
 #include "devices/iobus.h"
 #include "machine/machine.h"
 
@@ -553,9 +554,11 @@ static void uart_destroy(void *dev)
     free(u);
 }
 
+static void uart_dump(void *dev, FILE *out);
+
 #define UART_OPS(n)                                                                            \
     { .name = n, .state_version = 1, .reset = uart_reset, .save = uart_save,                  \
-      .load = uart_load, .destroy = uart_destroy }
+      .load = uart_load, .destroy = uart_destroy, .dump = uart_dump }
 
 static const struct device_ops uart_ops[5] = {
     UART_OPS("uart16550"), UART_OPS("com1"), UART_OPS("com2"), UART_OPS("com3"), UART_OPS("com4"),
@@ -607,4 +610,52 @@ struct uart16550 *uart16550_create_com(struct machine *m, unsigned n, struct cha
 struct chardev *uart16550_chardev(const struct uart16550 *u)
 {
     return u->cd;
+}
+
+/* `info device com1`: the line settings, every register decoded (IIR and LSR as a read
+ * would show them, without the read's side effects), the FIFOs and the transmitter. */
+static void uart_dump(void *dev, FILE *out)
+{
+    static const char *const ier_bits[4] = { "rdi", "thri", "rlsi", "msi" };
+    static const char *const mcr_bits[5] = { "dtr", "rts", "out1", "out2", "loop" };
+    static const char *const lsr_bits[8] = { "dr", "oe", "pe", "fe", "bi", "thre", "temt", "fifoerr" };
+    static const char *const msr_bits[8] = { "dcts", "ddsr", "teri", "ddcd", "cts", "dsr", "ri", "dcd" };
+    static const char *const parity[8] = { "N", "O", "N", "E", "N", "M", "N", "S" };
+    static const char *const interrupts[16] = {
+        [UART_IIR_MSI] = "modem status", [UART_IIR_NO_INT] = "none",
+        [UART_IIR_THRI] = "THR empty", [UART_IIR_RDI] = "received data",
+        [UART_IIR_RLSI] = "line status", [UART_IIR_TIMEOUT] = "character timeout",
+    };
+    const struct uart16550 *u = dev;
+    uint8_t id = pending_id(u);
+    uint8_t iir = (uint8_t)(id | (fifo_on(u) ? UART_IIR_FIFO : 0));
+    uint8_t lsr = read_lsr(u);
+    unsigned data = 5 + (u->lcr & 3);
+    fprintf(out, "16550A UART at %03x, IRQ %u (%s), %s\n", u->base, u->irq,
+            u->irq_level ? "driven high" : "not driven",
+            chardev_connected(u->cd) ? "a host end is connected" : "no host end connected");
+    fprintf(out, "line: %.1f baud (divisor %u), %u%s%s, LCR %02x%s%s\n",
+            (double)UART_CLOCK_HZ / 16.0 / (double)divisor(u), u->divisor, data,
+            (u->lcr & 0x08) ? parity[(u->lcr >> 3) & 7] : "N",
+            (u->lcr & 0x04) ? (data == 5 ? "1.5" : "2") : "1", u->lcr,
+            (u->lcr & UART_LCR_DLAB) ? ", DLAB set" : "", (u->lcr & UART_LCR_BREAK) ? ", break" : "");
+    fprintf(out, "IER %02x:", u->ier);
+    dump_flags(out, u->ier, ier_bits, 4);
+    fprintf(out, "\nIIR %02x: pending %s\n", iir, interrupts[id & 15] ? interrupts[id & 15] : "?");
+    fprintf(out, "FCR %02x: FIFOs %s, receive trigger %u bytes\n", u->fcr,
+            fifo_on(u) ? "on" : "off", rx_trigger(u));
+    fprintf(out, "MCR %02x:", u->mcr);
+    dump_flags(out, u->mcr, mcr_bits, 5);
+    fprintf(out, "\nLSR %02x:", lsr);
+    dump_flags(out, lsr, lsr_bits, 8);
+    fprintf(out, "\nMSR %02x:", u->msr);
+    dump_flags(out, u->msr, msr_bits, 8);
+    fprintf(out, "\nSCR %02x; receive FIFO %u bytes", u->scr, u->rx.len);
+    for (unsigned k = 0; k < u->rx.len; k++)
+        fprintf(out, " %02x", u->rx.data[(u->rx.head + k) % FIFO_LEN]);
+    fprintf(out, "; transmit FIFO %u bytes; shift register %s", u->tx.len,
+            u->tsr_busy ? "sending" : "idle");
+    if (u->tsr_busy)
+        fprintf(out, " %02x", u->tsr);
+    fputc('\n', out);
 }
