@@ -5,6 +5,7 @@
 #define _GNU_SOURCE /* ptsname_r, accept4 */
 #endif
 #include "devices/chardev.h"
+#include "devices/serial_script.h"
 
 #include <arpa/inet.h>
 #include <errno.h>
@@ -18,7 +19,7 @@
 #include <termios.h>
 #include <unistd.h>
 
-enum chardev_kind { CD_NONE, CD_STDIO, CD_FILE, CD_PTY, CD_TCP, CD_SCRIPT };
+enum chardev_kind { CD_NONE, CD_STDIO, CD_FILE, CD_PTY, CD_TCP, CD_SCRIPT, CD_EXPECT };
 
 struct chardev {
     enum chardev_kind kind;
@@ -36,6 +37,8 @@ struct chardev {
     size_t script_in_len, script_in_pos, script_in_cap;
     uint8_t *script_out;        /* script: everything written */
     size_t script_out_len, script_out_cap;
+    struct chardev *inner;      /* expect: where the output goes */
+    struct serial_script *expect;
 };
 
 static struct chardev *alloc_chardev(enum chardev_kind kind)
@@ -207,6 +210,24 @@ const uint8_t *chardev_script_output(const struct chardev *cd, size_t *len)
     return cd && cd->kind == CD_SCRIPT ? cd->script_out : NULL;
 }
 
+struct chardev *chardev_expect(struct chardev *inner, struct serial_script *script)
+{
+    struct chardev *cd = alloc_chardev(CD_EXPECT);
+    if (!cd) {
+        chardev_close(inner);
+        serial_script_free(script);
+        return NULL;
+    }
+    cd->inner = inner;
+    cd->expect = script;
+    return cd;
+}
+
+struct serial_script *chardev_serial_script(const struct chardev *cd)
+{
+    return cd && cd->kind == CD_EXPECT ? cd->expect : NULL;
+}
+
 const char *chardev_pty_name(const struct chardev *cd)
 {
     return cd && cd->kind == CD_PTY ? cd->pty_name : NULL;
@@ -323,13 +344,17 @@ void chardev_write(struct chardev *cd, uint8_t byte)
         }
         cd->script_out[cd->script_out_len++] = byte;
         break;
+    case CD_EXPECT:
+        chardev_write(cd->inner, byte);
+        serial_script_output(cd->expect, byte);
+        break;
     }
 }
 
 bool chardev_has_input(const struct chardev *cd)
 {
     return cd && (cd->kind == CD_STDIO || cd->kind == CD_PTY || cd->kind == CD_TCP ||
-                  cd->kind == CD_SCRIPT);
+                  cd->kind == CD_SCRIPT || cd->kind == CD_EXPECT);
 }
 
 static void ring_put(struct chardev *cd, const uint8_t *p, size_t n)
@@ -395,6 +420,14 @@ void chardev_poll(struct chardev *cd)
         cd->script_in_pos += n;
         break;
     }
+    case CD_EXPECT: {
+        /* What the script has sent, as far as the ring has room: the UART takes it from
+         * there only while its receiver has room, so nothing is lost. */
+        uint8_t buf[CHARDEV_RING_LEN];
+        size_t n = serial_script_input(cd->expect, buf, CHARDEV_RING_LEN - cd->ring_len);
+        ring_put(cd, buf, n);
+        break;
+    }
     case CD_NONE:
     case CD_FILE:
         break;
@@ -431,6 +464,8 @@ void chardev_restore_terminal(struct chardev *cd)
         tcsetattr(STDIN_FILENO, TCSANOW, &cd->saved_tty);
         cd->tty_raw = false;
     }
+    if (cd && cd->inner)
+        chardev_restore_terminal(cd->inner);
 }
 
 void chardev_close(struct chardev *cd)
@@ -447,5 +482,7 @@ void chardev_close(struct chardev *cd)
         close(cd->listen_fd);
     free(cd->script_in);
     free(cd->script_out);
+    chardev_close(cd->inner);
+    serial_script_free(cd->expect);
     free(cd);
 }

@@ -40,6 +40,14 @@ void chardev_script_feed(struct chardev *cd, const void *data, size_t n);
 /* Everything written so far; *len gets its length. */
 const uint8_t *chardev_script_output(const struct chardev *cd, size_t *len);
 
+/* An unattended conversation (devices/serial_script.h): the guest's input comes from the
+ * script, its output goes to `inner` (a log file, the terminal, none) and to the script's
+ * matcher. Takes ownership of both, also when it fails (NULL: out of memory). */
+struct serial_script;
+struct chardev *chardev_expect(struct chardev *inner, struct serial_script *script);
+/* The script of an expect backend, or NULL for other kinds. */
+struct serial_script *chardev_serial_script(const struct chardev *cd);
+
 /* The slave side of a pty backend ("/dev/pts/3"), or NULL for other kinds. */
 const char *chardev_pty_name(const struct chardev *cd);
 /* The port a tcp backend listens on, or 0 for other kinds. */

@@ -31,6 +31,21 @@ static void print_usage(FILE *out)
             "  --boot ORDER           c (hard disk), d (CD), a (floppy), or a sequence: dca\n"
             "  --snapshot             guest writes go to a throw-away overlay; images never change\n"
             "  --serial SPEC          COM1, then COM2...: stdio, none, file:PATH, pty, tcp:PORT\n"
+            "  --serial-script FILE   type into COM1 from FILE, expect(1)-style; COM1's output\n"
+            "                         still goes to its --serial backend. One command a line:\n"
+            "                           expect TEXT        wait until the guest has sent TEXT\n"
+            "                           send TEXT          then type TEXT (\\n \\r \\t \\e \\xHH)\n"
+            "                           expect-timeout N   later expects fail after N instructions\n"
+            "                           stop               end the run, exit status 0\n"
+            "                         \"quotes\" keep blanks; # starts a comment. A timed-out\n"
+            "                         expect ends the run with exit status 2\n"
+            "  --screen-dump FILE     at the end, write the VGA text screen to FILE as text\n"
+            "  --save-state FILE      when the run stops with the guest still alive\n"
+            "                         (--max-instructions, Ctrl-C, SIGTERM, the window closed,\n"
+            "                         gdb's kill), save the whole PC to FILE\n"
+            "  --load-state FILE      start from a state saved with the same PC options\n"
+            "  --rtc-base DATE        start the RTC at DATE (UTC: 2024-01-31 or\n"
+            "                         2024-01-31T12:00:00) instead of the host's clock\n"
             "  --firmware NAME        seabios (default) or bochs, from Debian's packages\n"
             "  --vgabios FILE         the VGA BIOS to use instead of the firmware's default\n"
             "  --display sdl|none     a window (default when there is a display) or none\n"
@@ -39,6 +54,9 @@ static void print_usage(FILE *out)
             "                         the default without a window) or paced to the host clock\n"
             "  --reboot               a triple fault resets the PC, as real hardware does\n"
             "                         (default: stop with exit status 4)\n"
+            "  --screenshot-at N[,N...]  press the window's screenshot hotkey (Ctrl+Alt+S)\n"
+            "                         after N instructions: glass86-screenshot-1.png, ...\n"
+            "  --screenshot-dump      with it, the VGA's raw state too (.vga next to each PNG)\n"
             "  --debugcon stdio|none|FILE\n"
             "                         where bytes written to port 0xE9 go (default stdio)\n"
             "  --max-instructions N   stop after N instructions (k, M, G suffixes: x1000)\n"
@@ -78,6 +96,35 @@ static bool parse_u64(const char *s, const char *suffixes, const uint64_t *mult,
     if (v > UINT64_MAX / scale)
         return false;
     *out = (uint64_t)v * scale;
+    return true;
+}
+
+/* "2024-01-31" or "2024-01-31T12:34:56", UTC, from 1970 to 9999, into seconds since 1970;
+ * computed here rather than with timegm() so that nothing depends on the host's zone. */
+static bool parse_date(const char *s, int64_t *out)
+{
+    unsigned y, mo, d, h = 0, mi = 0, sec = 0;
+    int n = 0;
+    if (sscanf(s, "%4u-%2u-%2u%n", &y, &mo, &d, &n) != 3 || n != 10)
+        return false;
+    if (s[n] == 'T') {
+        int k = 0;
+        if (sscanf(s + n + 1, "%2u:%2u:%2u%n", &h, &mi, &sec, &k) != 3 || k != 8)
+            return false;
+        n += 1 + k;
+    }
+    static const unsigned mdays[12] = { 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31 };
+    bool leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+    if (s[n] != '\0' || y < 1970 || mo < 1 || mo > 12 || d < 1 ||
+        d > mdays[mo - 1] + (mo == 2 && leap) || h > 23 || mi > 59 || sec > 59)
+        return false;
+    int64_t days = 0;
+    for (unsigned yy = 1970; yy < y; yy++)
+        days += 365 + ((yy % 4 == 0 && yy % 100 != 0) || yy % 400 == 0);
+    for (unsigned m = 1; m < mo; m++)
+        days += mdays[m - 1] + (m == 2 && leap);
+    days += d - 1;
+    *out = ((days * 24 + h) * 60 + mi) * 60 + sec;
     return true;
 }
 
@@ -132,6 +179,10 @@ enum options_result options_parse(int argc, char **argv, struct options *o, FILE
             o->reboot = true;
             continue;
         }
+        if (strcmp(arg, "--screenshot-dump") == 0) {
+            o->screenshot_dump = true;
+            continue;
+        }
 
         /* Options with a value. */
         const char *eq = strncmp(arg, "--", 2) == 0 ? strchr(arg, '=') : NULL;
@@ -141,7 +192,9 @@ enum options_result options_parse(int argc, char **argv, struct options *o, FILE
               IS("--max-instructions") || IS("--debug-script") || IS("--trace-ring") ||
               IS("--gdb") || IS("--hda") || IS("--hdb") || IS("--hdc") || IS("--hdd") ||
               IS("--cdrom") || IS("--fda") || IS("--fdb") || IS("--boot") || IS("--serial") ||
-              IS("--firmware") || IS("--vgabios") || IS("--clock"))) {
+              IS("--firmware") || IS("--vgabios") || IS("--clock") || IS("--serial-script") ||
+              IS("--screen-dump") || IS("--rtc-base") || IS("--screenshot-at") ||
+              IS("--save-state") || IS("--load-state"))) {
             snprintf(err, errlen, "unknown option '%s' (try --help)", arg);
             return OPTIONS_ERROR;
         }
@@ -208,12 +261,50 @@ enum options_result options_parse(int argc, char **argv, struct options *o, FILE
             o->pc = true;
         } else if (IS("--vgabios")) {
             o->vgabios = val;
+        } else if (IS("--serial-script")) {
+            o->serial_script = val;
+        } else if (IS("--screen-dump")) {
+            o->screen_dump = val;
+        } else if (IS("--save-state")) {
+            o->save_state = val;
+        } else if (IS("--load-state")) {
+            o->load_state = val;
+        } else if (IS("--rtc-base")) {
+            if (!parse_date(val, &o->rtc_base)) {
+                snprintf(err, errlen, "--rtc-base wants a UTC date YYYY-MM-DD[THH:MM:SS], not '%s'",
+                         val);
+                return OPTIONS_ERROR;
+            }
+            o->rtc_fixed = true;
         } else if (IS("--clock")) {
             if (strcmp(val, "virtual") != 0 && strcmp(val, "realtime") != 0) {
                 snprintf(err, errlen, "--clock wants virtual or realtime, not '%s'", val);
                 return OPTIONS_ERROR;
             }
             o->clock = val;
+        } else if (IS("--screenshot-at")) {
+            const char *p = val;
+            o->screenshot_count = 0;
+            for (;;) {
+                char one[32];
+                size_t len = strcspn(p, ",");
+                uint64_t prev = o->screenshot_count ? o->screenshot_at[o->screenshot_count - 1] : 0;
+                if (len >= sizeof one || o->screenshot_count == 16) {
+                    snprintf(err, errlen, "--screenshot-at wants at most 16 counts, not '%s'", val);
+                    return OPTIONS_ERROR;
+                }
+                memcpy(one, p, len);
+                one[len] = '\0';
+                if (!parse_u64(one, "kMG", count_mult, &n) || n == 0 || n <= prev) {
+                    snprintf(err, errlen, "--screenshot-at wants ascending instruction counts "
+                             "separated by commas, not '%s'", val);
+                    return OPTIONS_ERROR;
+                }
+                o->screenshot_at[o->screenshot_count++] = n;
+                if (p[len] == '\0')
+                    break;
+                p += len + 1;
+            }
         } else if (IS("--debug-script")) {
             o->debug_script = val;
             o->debug = true;
@@ -260,6 +351,19 @@ enum options_result options_parse(int argc, char **argv, struct options *o, FILE
         }
     } else if (strcmp(o->display, "sdl") == 0) {
         snprintf(err, errlen, "the window shows a PC's VGA: give a disk (--hda...) or --firmware");
+        return OPTIONS_ERROR;
+    } else if (o->save_state || o->load_state) {
+        snprintf(err, errlen, "%s saves a whole PC: give a disk (--hda...) or --firmware",
+                 o->save_state ? "--save-state" : "--load-state");
+        return OPTIONS_ERROR;
+    } else if (o->serial_script || o->screen_dump || o->rtc_fixed) {
+        snprintf(err, errlen, "%s is for a PC: give a disk (--hda...) or --firmware",
+                 o->serial_script ? "--serial-script" : o->screen_dump ? "--screen-dump" : "--rtc-base");
+        return OPTIONS_ERROR;
+    }
+    if ((o->screenshot_count || o->screenshot_dump) && strcmp(o->display, "sdl") != 0) {
+        snprintf(err, errlen, "--screenshot-at takes the window's screenshots: it needs a PC "
+                 "and --display sdl");
         return OPTIONS_ERROR;
     }
     return OPTIONS_RUN;

@@ -43,6 +43,18 @@ struct options {
     bool fullscreen;
     const char *clock;           /* --clock virtual|realtime (NULL: by display) */
     bool reboot;                 /* --reboot: a triple fault resets the PC, as a real one does */
+    /* --screenshot-at N[,N...]: the window's Ctrl+Alt+S after N instructions (ascending);
+     * --screenshot-dump: the VGA's raw state (devices/vga_dump.h) next to each PNG. */
+    uint64_t screenshot_at[16];
+    unsigned screenshot_count;
+    bool screenshot_dump;
+    const char *serial_script;   /* --serial-script FILE: COM1's input (devices/serial_script.h) */
+    const char *screen_dump;     /* --screen-dump FILE: the text screen, written at the end */
+    bool rtc_fixed;              /* --rtc-base DATE: the RTC starts there, not at the host's time */
+    int64_t rtc_base;            /* seconds since 1970, UTC */
+    /* Whole-machine saved state (machine/snapshot.h, frontend/state_cli.h). */
+    const char *save_state;      /* --save-state FILE: written when the run stops */
+    const char *load_state;      /* --load-state FILE: start from it instead of the reset */
 };
 
 enum options_result { OPTIONS_RUN, OPTIONS_EXIT, OPTIONS_ERROR };
