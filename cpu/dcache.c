@@ -12,18 +12,26 @@
 
 int dcache_init(struct dcache *dc)
 {
-    dc->table = calloc(1u << DCACHE_HASH_BITS, sizeof *dc->table);
+    dc->table = malloc((1u << DCACHE_HASH_BITS) * sizeof *dc->table);
+    dc->blocks = calloc(DCACHE_POOL_BLOCKS, sizeof *dc->blocks);
     dc->pool = malloc(DCACHE_POOL_INSNS * sizeof *dc->pool);
     dc->pool_used = 0;
-    dc->epoch = 1; /* zeroed table entries have epoch 0 and never match */
-    return dc->table && dc->pool ? 0 : -1;
+    dc->blocks_used = 1;
+    dc->epoch = 1; /* blocks[0] has epoch 0 and never matches */
+    if (!dc->table || !dc->blocks || !dc->pool)
+        return -1;
+    for (uint32_t k = 0; k < 1u << DCACHE_HASH_BITS; k++)
+        dc->table[k] = &dc->blocks[0];
+    return 0;
 }
 
 void dcache_free(struct dcache *dc)
 {
     free(dc->table);
+    free(dc->blocks);
     free(dc->pool);
     dc->table = NULL;
+    dc->blocks = NULL;
     dc->pool = NULL;
 }
 
@@ -31,6 +39,7 @@ void dcache_flush(struct machine *m)
 {
     m->dcache.epoch++;
     m->dcache.pool_used = 0;
+    m->dcache.blocks_used = 1; /* the table's pointers to older records fail the epoch test */
     cpu_blocks_changed(&m->cpu); /* every link names a block that is gone */
     m->cpu.stats.dcache_flushes++;
 }
@@ -131,7 +140,8 @@ static struct dblock *find_block(struct machine *m, uint32_t *phys_out)
 
     struct physmem *pm = &m->mem;
     uint32_t gen = phys < pm->ram_size ? pm->page_gen[phys >> 12] : 0;
-    struct dblock *blk = &dc->table[dcache_slot(phys, code32)];
+    struct dblock **slot = &dc->table[dcache_slot(phys, code32)];
+    struct dblock *blk = *slot;
     if (blk->phys == phys && blk->mode == code32 && blk->epoch == dc->epoch && blk->gen == gen &&
         (uint64_t)eip + blk->bytes - 1 <= c->code_limit) {
         c->stats.block_hits++;
@@ -145,7 +155,8 @@ static struct dblock *find_block(struct machine *m, uint32_t *phys_out)
 
     /* Decode a new block: straight-line code up to a branch or other block-ending
      * instruction, the end of the page, the CS limit or DCACHE_MAX_BLOCK instructions. */
-    if (dc->pool_used + DCACHE_MAX_BLOCK > DCACHE_POOL_INSNS)
+    if (dc->pool_used + DCACHE_MAX_BLOCK > DCACHE_POOL_INSNS ||
+        dc->blocks_used == DCACHE_POOL_BLOCKS)
         dcache_flush(m);
     uint32_t avail = 0x1000 - (phys & 0xFFF);
     uint64_t to_limit = (uint64_t)cs->limit - eip + 1;
@@ -165,9 +176,11 @@ static struct dblock *find_block(struct machine *m, uint32_t *phys_out)
     if (n == 0)
         return decode_uncached(m, code32);
 
-    /* The slot may hold a block that links name: they must not reach the new one. */
-    if (blk->epoch == dc->epoch)
-        cpu_blocks_changed(c);
+    /* A new record: the one the slot held before may be named by links, which stay right
+     * since it keeps describing its own code until the next flush. */
+    blk = &dc->blocks[dc->blocks_used++];
+    *slot = blk;
+    blk->link[0] = blk->link[1] = (struct dlink){ 0 };
     blk->end = out + n;
     blk->phys = phys;
     blk->mode = code32;
@@ -199,7 +212,7 @@ struct dblock *dcache_find(struct machine *m, struct dblock *prev)
      * check of the bytes runs on the hash path only, or for user code with alignment
      * checks on, whose TLB array is never filled (every fetch walks the page tables, and a
      * link must not skip that). The link is made after the decode, under the stamp that
-     * holds now; the block `prev` may meanwhile have lost its slot to the new one, which
+     * holds now; a flush on the way may have given `prev`'s record to the new block, which
      * does no harm: a link is right whichever block holds it. */
     if (b != &m->dcache.scratch_block && !m->config.check_dcache && c->user < 2) {
         prev->link[1] = prev->link[0];

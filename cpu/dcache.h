@@ -11,8 +11,9 @@
 #include "cpu/decode.h"
 
 #define DCACHE_MAX_BLOCK 32          /* instructions per block at most */
-#define DCACHE_HASH_BITS 15
+#define DCACHE_HASH_BITS 16
 #define DCACHE_POOL_INSNS (1u << 18) /* 256 Ki instructions, 8 MiB */
+#define DCACHE_POOL_BLOCKS (DCACHE_POOL_INSNS / 4) /* block records; most hold more */
 
 struct dblock;
 
@@ -42,7 +43,13 @@ struct dblock {
 };
 
 struct dcache {
-    struct dblock *table;    /* direct-mapped, 1 << DCACHE_HASH_BITS entries */
+    struct dblock **table;   /* direct-mapped, 1 << DCACHE_HASH_BITS entries: the block
+                                last decoded for each slot, or blocks[0] */
+    struct dblock *blocks;   /* the block records, DCACHE_POOL_BLOCKS, taken in decode order
+                                from blocks[1] (blocks[0], of epoch 0, matches nothing). A
+                                record that lost its slot stays as it is until the next
+                                flush, so links to it still hold */
+    uint32_t blocks_used;
     struct insn *pool;
     uint32_t pool_used;
     uint32_t epoch;          /* bumped by a whole flush, so flushing costs nothing per entry */

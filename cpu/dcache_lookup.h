@@ -7,9 +7,10 @@
  * while cpu.block_stamp keeps the value the link was made under: the stamp moves on
  * (cpu_blocks_changed()) whenever a block a link may name stops being valid or changes
  * meaning: a whole flush (dcache_flush()), a write to a page holding code
- * (dcache_invalidate_page()), a block's table slot taken by another block, a change of
- * CS's code size or limit, which the decode and the limit check depended on
- * (cpu_set_seg_cache()), and a CPU reset. The fetch must also still translate to `phys`:
+ * (dcache_invalidate_page()), a change of CS's code size or limit, which the decode and
+ * the limit check depended on (cpu_set_seg_cache()), and a CPU reset. A block that loses
+ * its table slot to another is not one: its record keeps describing its own code until
+ * the next flush. The fetch must also still translate to `phys`:
  *  - while cpu.link_epoch is the link's, nothing changed in the TLB, its class or CS.base
  *    (cpu_translation_changed()), so looking CS:EIP up in the TLB would find the entry
  *    it found when the link was made or last checked: the lookup is skipped;

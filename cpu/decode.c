@@ -209,6 +209,7 @@ enum decode_status decode_insn(const struct decoder_table *t, const uint8_t *byt
         d = t->row[map][b][reg];
         out->reg = (uint8_t)reg;
         out->rm = modrm & 7;
+        out->modrm = (uint8_t)modrm;
         /* MOV to/from control and debug registers ignore mod (SDM vol. 2B, MOV CRn). */
         mem = (modrm >> 6) != 3 && d->shape != SH_RW;
         if (mem) {

@@ -40,6 +40,7 @@ struct insn {
     uint8_t scale;      /* memory form: shift count 0..3 */
     uint8_t seg;        /* memory form: effective segment after overrides */
     uint8_t attr;       /* A_* bits */
+    uint8_t modrm;      /* the ModRM byte as encoded (an x87 instruction's FOP keeps it) */
 };
 _Static_assert(sizeof(struct insn) <= 32, "a decoded instruction must stay within 32 bytes");
 

@@ -140,26 +140,13 @@ bool fpu_stack_fault(struct machine *m, bool overflow)
 }
 
 /* The ModRM byte of the instruction being executed, for FOP. Register forms are rebuilt
- * from the decoded fields; memory forms are read back from the code bytes without
- * faulting (they were just fetched). */
-static uint8_t current_modrm(struct machine *m, const struct insn *i)
+ * from the decoded fields (the same byte, whatever mod the encoding had); memory forms
+ * keep the byte the decoder read. */
+static uint8_t current_modrm(const struct insn *i)
 {
     if (!(i->attr & A_MEM))
         return (uint8_t)(0xC0 | (i->reg << 3) | i->rm);
-    const struct cpu *c = &m->cpu;
-    uint32_t lin = c->seg[SEG_CS].base + c->insn_eip;
-    for (unsigned k = 0; k + 1 < i->len; k++) {
-        uint32_t phys;
-        if (!mmu_translate_debug(m, lin + k, &phys))
-            break;
-        uint8_t b = (uint8_t)phys_read(m, phys, 1);
-        if (b >= 0xD8 && b <= 0xDF) {
-            if (!mmu_translate_debug(m, lin + k + 1, &phys))
-                break;
-            return (uint8_t)phys_read(m, phys, 1);
-        }
-    }
-    return (uint8_t)(i->reg << 3);
+    return i->modrm;
 }
 
 bool fpu_begin(struct machine *m, const struct insn *i, unsigned how)
@@ -173,7 +160,7 @@ bool fpu_begin(struct machine *m, const struct insn *i, unsigned how)
     if (how & FPU_RECORD) {
         f->fip = c->insn_eip;
         f->fcs = c->seg[SEG_CS].selector;
-        f->fop = (uint16_t)(((i->opcode & 7u) << 8) | current_modrm(m, i));
+        f->fop = (uint16_t)(((i->opcode & 7u) << 8) | current_modrm(i));
         if (i->attr & A_MEM) {
             f->fdp = insn_ea(m, i);
             f->fds = c->seg[i->seg].selector;

@@ -15,6 +15,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "cpu/dcache_lookup.h"
 #include "mmu/mem.h"
 
 struct dc_fixture {
@@ -388,6 +389,51 @@ static void test_flush(void **state)
     assert_int_equal(hits(f), 8);
 }
 
+/* Two blocks that share a table slot: each decode takes the slot from the other, but the
+ * links between them still hold once made, so a loop through both decodes each twice at
+ * most (the first pass, before the links, goes through the table) and then runs from the
+ * links alone, the right code each time. With check_dcache there are no links: every
+ * entry goes through the table, and only the result is checked. */
+static void test_blocks_sharing_a_slot(void **state)
+{
+    struct dc_fixture *f = *state;
+    struct machine *m = f->m;
+    /* A at a in 0x1000..0x1FFF and B at b in 0x3000..0xEFF0 with the same slot; the
+     * blocks after B (its JMP and the HLT) must have slots of their own. */
+    static uint16_t first_at[1u << DCACHE_HASH_BITS];
+    memset(first_at, 0, sizeof first_at);
+    for (uint32_t a = 0x1000; a < 0x2000; a++)
+        first_at[dcache_slot(a, 0)] = (uint16_t)a;
+    uint32_t a = 0, b;
+    for (b = 0x3000; b < 0xEFF0; b++) {
+        uint32_t s = dcache_slot(b, 0);
+        if (first_at[s] && dcache_slot(b + 3, 0) != s && dcache_slot(b + 6, 0) != s) {
+            a = first_at[s];
+            break;
+        }
+    }
+    assert_true(a != 0);
+    uint16_t to_b = (uint16_t)(b - (a + 4)), to_a = (uint16_t)(a - (b + 6));
+    fx_load(m, a, BYTES(0x40,                                        /* A: inc ax */
+                        0xE9, (uint8_t)to_b, (uint8_t)(to_b >> 8))); /* jmp B */
+    fx_load(m, b, BYTES(0x49,                                        /* B: dec cx */
+                        0x74, 0x03,                                  /* jz +3 (the hlt) */
+                        0xE9, (uint8_t)to_a, (uint8_t)(to_a >> 8),   /* jmp A */
+                        0xF4));                                      /* hlt */
+    m->cpu.gpr[EAX] = 0;
+    m->cpu.gpr[ECX] = 100;
+    mark(f);
+    run(f, (uint16_t)a);
+    assert_int_equal(ax(m), 100);
+    assert_int_equal(m->cpu.gpr[ECX] & 0xFFFF, 0);
+    if (!m->config.check_dcache) {
+        /* A, B, the JMP after B, A again (the JMP had no link and found B in the slot),
+         * B again (A's new record had no link and found A's in the slot), the HLT */
+        assert_int_equal(decoded(f), 6);
+        assert_int_equal(hits(f), 300 - 6); /* A and B 100 times, the JMP 99, the HLT */
+    }
+}
+
 /* The same bytes run as 16-bit and as 32-bit code are two different blocks. */
 static void test_decode_mode_is_part_of_the_key(void **state)
 {
@@ -531,6 +577,7 @@ int main(void)
         P6_ONLY(test_cached_block_respects_16bit_wrap),
         ALL(test_block_hits),
         ALL(test_flush),
+        ALL(test_blocks_sharing_a_slot),
         P6_ONLY(test_decode_mode_is_part_of_the_key),
         ALL(test_data_writes_do_not_invalidate),
         ALL(test_pool_fills_and_flushes),
