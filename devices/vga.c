@@ -207,14 +207,8 @@ static void vga_dump(void *dev, FILE *out)
     vga_text_snapshot(v, cells);
     fprintf(out, "screen text (blank rows left out):\n");
     for (unsigned r = 0; r < rows; r++) {
-        char line[257];
-        unsigned n = 0;
-        for (unsigned c = 0; c < cols; c++) {
-            uint8_t ch = (uint8_t)cells[r * cols + c];
-            line[n++] = ch >= 32 && ch < 127 ? (char)ch : ' ';
-        }
-        while (n && line[n - 1] == ' ')
-            n--;
+        char line[256];
+        unsigned n = vga_text_row_ascii(cells, cols, r, ' ', line);
         if (n)
             fprintf(out, "  %2u| %.*s\n", r, (int)n, line);
     }

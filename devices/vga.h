@@ -34,6 +34,12 @@ bool vga_text_mode(struct vga *v, unsigned *cols, unsigned *rows);
 /* cols*rows cells, row by row from the CRTC start address: character in the low byte,
  * attribute in the high byte. Reads video memory only; nothing changes. */
 void vga_text_snapshot(struct vga *v, uint16_t *cells);
+/* Row `row` of such a snapshot as ASCII in `line` (room for `cols` bytes, not terminated):
+ * an empty cell (NUL) is a blank, any other character outside printable ASCII becomes
+ * `unprintable`, and trailing blanks are dropped. Returns the length left. One rule for
+ * every reader of the screen: the debugger, --screen-dump and the boot tests. */
+unsigned vga_text_row_ascii(const uint16_t *cells, unsigned cols, unsigned row, char unprintable,
+                            char *line);
 /* Where the text cursor is (cell column and row from the start address); false when it is
  * switched off (CR0A bit 5, start line > end line) or off the screen. */
 bool vga_text_cursor(struct vga *v, unsigned *col, unsigned *row);

@@ -67,6 +67,19 @@ bool vga_text_mode(struct vga *v, unsigned *cols, unsigned *rows)
     return true;
 }
 
+unsigned vga_text_row_ascii(const uint16_t *cells, unsigned cols, unsigned row, char unprintable,
+                            char *line)
+{
+    unsigned n = 0;
+    for (unsigned c = 0; c < cols; c++) {
+        uint8_t ch = (uint8_t)cells[row * cols + c];
+        line[n++] = ch == 0 ? ' ' : ch >= 32 && ch < 127 ? (char)ch : unprintable;
+    }
+    while (n && line[n - 1] == ' ')
+        n--;
+    return n;
+}
+
 void vga_text_snapshot(struct vga *v, uint16_t *cells)
 {
     unsigned cols, rows;

@@ -90,19 +90,15 @@ static void write_screen_dump(struct machine *m, FILE *f)
         return;
     }
     uint16_t *cells = calloc((size_t)cols * rows, sizeof *cells);
-    if (!cells)
-        return;
-    vga_text_snapshot(b->vga, cells);
-    for (unsigned r = 0; r < rows; r++) {
-        unsigned n = cols;
-        while (n && ((cells[r * cols + n - 1] & 0xFF) == ' ' || (cells[r * cols + n - 1] & 0xFF) == 0))
-            n--;
-        for (unsigned c = 0; c < n; c++) {
-            uint8_t ch = (uint8_t)cells[r * cols + c];
-            fputc(ch == 0 ? ' ' : ch >= 32 && ch < 127 ? ch : '?', f);
+    char *line = malloc(cols);
+    if (cells && line) {
+        vga_text_snapshot(b->vga, cells);
+        for (unsigned r = 0; r < rows; r++) {
+            unsigned n = vga_text_row_ascii(cells, cols, r, '?', line);
+            fprintf(f, "%.*s\n", (int)n, line);
         }
-        fputc('\n', f);
     }
+    free(line);
     free(cells);
 }
 

@@ -130,14 +130,8 @@ static void read_screen(struct machine *m, char *out, size_t cap)
     vga_text_snapshot(b->vga, cells);
     size_t len = 0;
     for (unsigned r = 0; r < rows; r++) {
-        char line[257];
-        unsigned n = 0;
-        for (unsigned c = 0; c < cols; c++) {
-            uint8_t ch = (uint8_t)cells[r * cols + c];
-            line[n++] = ch >= 32 && ch < 127 ? (char)ch : ' ';
-        }
-        while (n && line[n - 1] == ' ')
-            n--;
+        char line[256];
+        unsigned n = vga_text_row_ascii(cells, cols, r, ' ', line);
         if (n && len + n + 2 <= cap) {
             memcpy(out + len, line, n);
             len += n;
