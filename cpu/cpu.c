@@ -159,6 +159,10 @@ void cpu_reset(struct machine *m)
         c->dr[7] = 0x400;
         break;
     }
+    /* The local APIC is not modelled: IA32_APIC_BASE shows the default base, the BSP flag
+     * and a cleared global enable (bit 11), the state in which a P6 behaves as a processor
+     * without an APIC and clears CPUID's APIC flag (SDM vol. 3A, 10.4.3). */
+    c->msr_apic_base = 0xFEE00100u;
     c->ldtr.lo = 1;
     c->tr.lo = 1;
     c->idtr.limit = 0x3FF;

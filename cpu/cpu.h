@@ -90,6 +90,7 @@ struct cpu {
     uint32_t dr[8];
     uint64_t msr_tsc_offset;
     uint32_t msr_sysenter_cs, msr_sysenter_esp, msr_sysenter_eip;
+    uint32_t msr_apic_base; /* IA32_APIC_BASE: base and BSP; the APIC stays disabled */
     uint32_t stack_mask;       /* 0xFFFF or 0xFFFFFFFF, from SS.B */
     uint32_t code_eip_mask;    /* 0xFFFF or 0xFFFFFFFF, from CS.D: the block lookup's EIP */
     uint32_t code_limit;       /* the last CS offset a decoded block may cover: the CS limit,

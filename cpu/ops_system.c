@@ -142,6 +142,7 @@ HANDLER(rdtsc)
 /* The model-specific registers of the P6 that glass86 implements (SDM vol. 4, table 2-3).
  * Any other MSR raises #GP(0), which guests probe for with rdmsr_safe. */
 #define MSR_TSC 0x10
+#define MSR_APIC_BASE 0x1B
 #define MSR_BIOS_SIGN_ID 0x8B /* microcode revision: none is loaded, so it reads 0 */
 #define MSR_SYSENTER_CS 0x174
 #define MSR_SYSENTER_ESP 0x175
@@ -154,6 +155,7 @@ HANDLER(rdmsr)
     uint64_t v;
     switch (c->gpr[ECX]) {
     case MSR_TSC: v = read_tsc(m); break;
+    case MSR_APIC_BASE: v = c->msr_apic_base; break;
     case MSR_BIOS_SIGN_ID: v = 0; break;
     case MSR_SYSENTER_CS: v = c->msr_sysenter_cs; break;
     case MSR_SYSENTER_ESP: v = c->msr_sysenter_esp; break;
@@ -171,6 +173,14 @@ HANDLER(wrmsr)
     uint64_t v = ((uint64_t)c->gpr[EDX] << 32) | c->gpr[EAX];
     switch (c->gpr[ECX]) {
     case MSR_TSC: c->msr_tsc_offset = v - (c->icount + m->sched.idle_insns); break;
+    case MSR_APIC_BASE:
+        /* Bits 0-7, 9, 10 and those above the 32-bit physical address are reserved. The
+         * BSP flag is the hardware's; a P6 whose APIC was disabled enables it again only
+         * after a reset, so bit 11 stays clear. */
+        if (v & ~(uint64_t)0xFFFFF900u)
+            cpu_raise(m, EXC_GP, 0);
+        c->msr_apic_base = ((uint32_t)v & 0xFFFFF000u) | (c->msr_apic_base & 0x100u);
+        break;
     case MSR_BIOS_SIGN_ID: break; /* writing 0 before CPUID latches the revision */
     case MSR_SYSENTER_CS: c->msr_sysenter_cs = (uint32_t)v & 0xFFFF; break;
     case MSR_SYSENTER_ESP: c->msr_sysenter_esp = (uint32_t)v; break;

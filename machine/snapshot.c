@@ -18,7 +18,7 @@
 #include "mmu/mem.h"
 
 #define MAGIC "GLASS86S"
-#define FORMAT_VERSION 1u
+#define FORMAT_VERSION 2u /* 2: IA32_APIC_BASE */
 #define HEADER_LEN (8 + 4 + 4 + 4 + 4 + 8 + 4)
 #define MAX_NAME 64
 
@@ -77,6 +77,7 @@ static void put_cpu(struct state_buf *b, const struct cpu *c)
     state_put_u32(b, c->msr_sysenter_cs);
     state_put_u32(b, c->msr_sysenter_esp);
     state_put_u32(b, c->msr_sysenter_eip);
+    state_put_u32(b, c->msr_apic_base);
     state_put_u32(b, c->stack_mask);
     state_put_u32(b, c->code_eip_mask);
     state_put_u32(b, c->code_limit);
@@ -134,6 +135,7 @@ static void get_cpu(struct state_buf *b, struct cpu *c)
     c->msr_sysenter_cs = state_get_u32(b);
     c->msr_sysenter_esp = state_get_u32(b);
     c->msr_sysenter_eip = state_get_u32(b);
+    c->msr_apic_base = state_get_u32(b);
     c->stack_mask = state_get_u32(b);
     c->code_eip_mask = state_get_u32(b);
     c->code_limit = state_get_u32(b);

@@ -727,6 +727,7 @@ test_iret_flags:
 MSR_CS  equ 0x174
 MSR_ESP equ 0x175
 MSR_EIP equ 0x176
+MSR_APIC_BASE equ 0x1B
 test_sysenter:
     cmp dword [cpu_family], 6
     jae .p6
@@ -748,6 +749,33 @@ test_sysenter:
     mov ecx, MSR_CS
     rdmsr
     CHECK "RDMSR SYSENTER_CS", eax, G_SYS
+    ; IA32_APIC_BASE: no local APIC is modelled, so it reads as one that is disabled
+    ; (global enable clear, default base, BSP); it moves, but stays disabled until reset.
+    mov ecx, MSR_APIC_BASE
+    rdmsr
+    CHECK "RDMSR APIC_BASE", eax, 0xFEE00100
+    CHECK "RDMSR APIC_BASE high", edx, 0
+    mov eax, 0xFED00800                 ; a new base, and an attempt to enable it
+    xor edx, edx
+    wrmsr
+    rdmsr
+    CHECK "APIC_BASE keeps a new base, not the enable", eax, 0xFED00100
+    mov ecx, MSR_APIC_BASE
+    mov eax, 0xFEE00200
+    xor edx, edx
+    TRY "WRMSR APIC_BASE with a reserved bit", EXC_GP, 0
+    wrmsr
+    ENDTRY
+    mov ecx, MSR_APIC_BASE
+    mov eax, 0xFEE00000
+    mov edx, 1
+    TRY "WRMSR APIC_BASE above 4 GiB", EXC_GP, 0
+    wrmsr
+    ENDTRY
+    mov ecx, MSR_APIC_BASE
+    mov eax, 0xFEE00000
+    xor edx, edx
+    wrmsr
     ; SYSEXIT to ring 3 at EDX with ESP = ECX.
     mov [V0], esp
     mov ecx, STACK3_TOP - 0x200
