@@ -247,6 +247,8 @@ static bool parse_line(struct serial_script *s, const char *p, size_t n, unsigne
 
 static void queue(struct serial_script *s, const uint8_t *p, size_t n)
 {
+    if (n == 0) /* an empty send: nothing to queue, and s->out may still be NULL */
+        return;
     size_t left = s->out_len - s->out_pos;
     if (s->out_pos) {
         memmove(s->out, s->out + s->out_pos, left);
@@ -415,6 +417,8 @@ size_t serial_script_input(struct serial_script *s, uint8_t *buf, size_t room)
         return 0;
     size_t left = s->out_len - s->out_pos;
     size_t n = left < room ? left : room;
+    if (n == 0) /* nothing to send yet: s->out may still be NULL */
+        return 0;
     memcpy(buf, s->out + s->out_pos, n);
     s->out_pos += n;
     return n;
